@@ -1,0 +1,116 @@
+"""casesummary: turn Danish municipal agenda items into a validated 'Prompt resultater' block.
+
+    >>> import casesummary
+    >>> item = casesummary.load_item("punkt.json")
+    >>> result = casesummary.summarize(item, backend="baseline")
+
+Everything public is listed in `__all__`; names are imported on first use so that
+`import casesummary` stays fast for the web app.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from casesummary.backends.base import Backend, BackendRequest, BackendResponse, Message
+    from casesummary.backends.registry import get_backend
+    from casesummary.exceptions import (
+        BackendConnectionError,
+        BackendError,
+        BackendHTTPError,
+        CaseSummaryError,
+        ContentFilterError,
+        InvalidAgendaItem,
+        InvalidBackendSpec,
+        InvalidGoldenCase,
+        InvalidPrompt,
+        InvalidRunDirectory,
+        InvalidTaxonomy,
+        NothingToSummarize,
+        OutputValidationError,
+        RefusalError,
+        ReplayMissError,
+        RetriesExhausted,
+        TruncatedOutputError,
+        UserError,
+    )
+    from casesummary.item import AgendaItem, Attachment, Section, SectionKind, SourceFormat
+    from casesummary.prompt import PromptTemplate, load_prompt
+    from casesummary.result import (
+        CaseSummary,
+        PromptResult,
+        Provenance,
+        Review,
+        SummaryFailure,
+        Usage,
+    )
+    from casesummary.sources import load_item, load_items
+    from casesummary.summarize import asummarize, summarize, summarize_many
+    from casesummary.taxonomy import Taxonomy, load_taxonomy
+
+_LAZY: dict[str, str] = {
+    "AgendaItem": "casesummary.item",
+    "Attachment": "casesummary.item",
+    "Backend": "casesummary.backends.base",
+    "BackendConnectionError": "casesummary.exceptions",
+    "BackendError": "casesummary.exceptions",
+    "BackendHTTPError": "casesummary.exceptions",
+    "BackendRequest": "casesummary.backends.base",
+    "BackendResponse": "casesummary.backends.base",
+    "CaseSummary": "casesummary.result",
+    "CaseSummaryError": "casesummary.exceptions",
+    "ContentFilterError": "casesummary.exceptions",
+    "InvalidAgendaItem": "casesummary.exceptions",
+    "InvalidBackendSpec": "casesummary.exceptions",
+    "InvalidGoldenCase": "casesummary.exceptions",
+    "InvalidPrompt": "casesummary.exceptions",
+    "InvalidRunDirectory": "casesummary.exceptions",
+    "InvalidTaxonomy": "casesummary.exceptions",
+    "Message": "casesummary.backends.base",
+    "NothingToSummarize": "casesummary.exceptions",
+    "OutputValidationError": "casesummary.exceptions",
+    "PromptResult": "casesummary.result",
+    "PromptTemplate": "casesummary.prompt",
+    "Provenance": "casesummary.result",
+    "RefusalError": "casesummary.exceptions",
+    "ReplayMissError": "casesummary.exceptions",
+    "RetriesExhausted": "casesummary.exceptions",
+    "Review": "casesummary.result",
+    "Section": "casesummary.item",
+    "SectionKind": "casesummary.item",
+    "SourceFormat": "casesummary.item",
+    "SummaryFailure": "casesummary.result",
+    "Taxonomy": "casesummary.taxonomy",
+    "TruncatedOutputError": "casesummary.exceptions",
+    "Usage": "casesummary.result",
+    "UserError": "casesummary.exceptions",
+    "asummarize": "casesummary.summarize",
+    "get_backend": "casesummary.backends.registry",
+    "load_item": "casesummary.sources",
+    "load_items": "casesummary.sources",
+    "load_prompt": "casesummary.prompt",
+    "load_taxonomy": "casesummary.taxonomy",
+    "summarize": "casesummary.summarize",
+    "summarize_many": "casesummary.summarize",
+}
+
+__all__ = sorted([*_LAZY, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("casesummary")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'casesummary' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,1 @@
+"""Model backends: one module each, all behind the `Backend` protocol in `base`."""

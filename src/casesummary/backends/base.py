@@ -1,0 +1,80 @@
+"""The one interface every model backend implements, and the request/response it exchanges."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from casesummary.item import AgendaItem
+from casesummary.result import StructuredMode, Usage
+
+
+class Message(BaseModel):
+    """One chat message."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+class BackendRequest(BaseModel):
+    """Everything a backend may use to answer: rendered messages, schema, and the item itself.
+
+    Model backends use `messages` and `json_schema`; offline backends (baseline, oracle) may
+    read `item` and `taxonomy` directly instead.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    messages: tuple[Message, ...]
+    json_schema: dict[str, Any]
+    schema_name: str = "prompt_result"
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    item: AgendaItem
+    taxonomy: tuple[str, ...]
+    prompt_id: str
+    prompt_version: str
+    prompt_fingerprint: str
+    repeat: int = 0
+
+
+class BackendResponse(BaseModel):
+    """A backend's raw answer: the JSON text it produced, before casesummary validates it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    content: str
+    model: str
+    structured_mode: StructuredMode = "none"
+    usage: Usage = Field(default_factory=Usage)
+    attempts: int = 1
+    finish_reason: str | None = "stop"
+    extractive: bool = False
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A model backend: answer a request with JSON text. Sync and async."""
+
+    name: str
+    model: str
+
+    def complete(self, request: BackendRequest) -> BackendResponse: ...
+
+    async def acomplete(self, request: BackendRequest) -> BackendResponse: ...
+
+
+class SyncBackend:
+    """Base for backends that only implement `complete`: runs it in a thread for async callers."""
+
+    name: str = "sync"
+    model: str = ""
+
+    def complete(self, request: BackendRequest) -> BackendResponse:
+        raise NotImplementedError
+
+    async def acomplete(self, request: BackendRequest) -> BackendResponse:
+        return await asyncio.to_thread(self.complete, request)

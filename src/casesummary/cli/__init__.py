@@ -1,0 +1,46 @@
+"""The `casesummary` command line: one module per command, errors as one line, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import click
+
+from casesummary.cli._errors import run_guarded
+
+_COMMANDS = {
+    "parse": "casesummary.cli.parse",
+    "summarize": "casesummary.cli.summarize",
+    "schema": "casesummary.cli.schema",
+    "eval": "casesummary.cli.eval",
+    "compare": "casesummary.cli.compare",
+}
+
+
+class _LazyGroup(click.Group):
+    """Imports a command's module only when that command runs (keeps `--help` fast)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = _COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        from importlib import import_module
+
+        command = getattr(import_module(module), "command", None)
+        return command if isinstance(command, click.Command) else None
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="casesummary")
+def cli() -> None:
+    """Summarise Danish municipal agenda items into 'Prompt resultater', and evaluate prompts."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    return run_guarded(cli, list(argv) if argv is not None else sys.argv[1:], debug=bool(os.environ.get("CASESUMMARY_DEBUG")))

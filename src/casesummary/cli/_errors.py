@@ -1,0 +1,52 @@
+"""Turns every failure into one line on stderr and an exit code: 2 for bad input, 1 otherwise."""
+
+from __future__ import annotations
+
+
+import click
+
+from casesummary.exceptions import CaseSummaryError, UserError
+
+
+def run_guarded(cli: click.Group, argv: list[str], *, debug: bool = False) -> int:
+    try:
+        cli.main(args=argv, prog_name="casesummary", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        click.echo("casesummary: aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        click.echo(f"casesummary: error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except UserError as exc:
+        click.echo(f"casesummary: error: {_one_line(exc)}", err=True)
+        return 2
+    except CaseSummaryError as exc:
+        click.echo(f"casesummary: error: {type(exc).__name__}: {_one_line(exc)}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("casesummary: interrupted", err=True)
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(
+            f"casesummary: internal error: {type(exc).__name__}: {_one_line(exc)} "
+            "(set CASESUMMARY_DEBUG=1 for a traceback, and please report it)",
+            err=True,
+        )
+        return 1
+    return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def fail(message: str) -> None:
+    """Stop a command with a one-line user error (exit 2)."""
+    raise click.UsageError(message)
+
+
+__all__ = ["fail", "run_guarded"]

@@ -1,0 +1,172 @@
+"""The exceptions casesummary raises; every one derives from `CaseSummaryError`.
+
+    CaseSummaryError
+    ├── UserError                      the caller gave something unusable
+    │   ├── InvalidAgendaItem          an input file/string/dict is not a readable agenda item
+    │   ├── InvalidBackendSpec         a backend spec string names no known backend
+    │   ├── InvalidPrompt              a prompt template is missing or its front matter is broken
+    │   ├── InvalidTaxonomy            a taxonomy file is missing, empty or malformed
+    │   ├── InvalidGoldenCase          a golden case is incomplete or invalid
+    │   └── InvalidRunDirectory        an eval run directory is unreadable or inconsistent
+    ├── NothingToSummarize             the item is closed or has no text
+    └── BackendError                   a model backend failed at run time
+        ├── BackendHTTPError           the server answered with an HTTP error (status_code)
+        ├── BackendConnectionError     no answer: connection refused/reset, timeout
+        ├── OutputValidationError      the answer broke the schema (errors, output)
+        ├── RefusalError               the model refused
+        ├── ContentFilterError         the provider's content filter stopped the answer
+        ├── TruncatedOutputError       the answer was cut off (finish_reason "length")
+        ├── ReplayMissError            a replay backend has no recording for the request
+        └── RetriesExhausted           every allowed attempt failed (attempts, last_error)
+
+Caller mistakes (`UserError`) are never retried; run-time failures carry typed fields so a
+bulk run can record them per item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+
+class CaseSummaryError(Exception):
+    """Root of every error casesummary raises on purpose."""
+
+
+class UserError(CaseSummaryError):
+    """The caller gave something unusable: fix the input, do not retry."""
+
+
+class InvalidAgendaItem(UserError):
+    """An input is not a readable agenda item; names the source and the field or line."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | Path | None = None,
+        field: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.source = str(source) if source is not None else None
+        self.field = field
+        self.line = line
+        where = []
+        if self.source:
+            where.append(self.source)
+        if field:
+            where.append(f"field {field!r}")
+        if line is not None:
+            where.append(f"line {line}")
+        self.reason = message
+        super().__init__(f"{': '.join(where)}: {message}" if where else message)
+
+
+class InvalidBackendSpec(UserError):
+    """A backend spec string names no known backend; `suggestions` holds close matches."""
+
+    def __init__(self, spec: str, message: str, suggestions: Sequence[str] = ()) -> None:
+        self.spec = spec
+        self.suggestions = list(suggestions)
+        hint = f" Did you mean {' or '.join(repr(s) for s in self.suggestions)}?" if suggestions else ""
+        super().__init__(f"backend {spec!r}: {message}.{hint}")
+
+
+class _PathError(UserError):
+    """A user error about one file or directory, named in the message."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        self.reason = message
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
+class InvalidPrompt(_PathError):
+    """A prompt template is missing, or its front matter or body is broken."""
+
+
+class InvalidTaxonomy(_PathError):
+    """A taxonomy file is missing, empty or malformed."""
+
+
+class InvalidGoldenCase(_PathError):
+    """A golden case is incomplete or invalid."""
+
+
+class InvalidRunDirectory(_PathError):
+    """An eval run directory is unreadable or its files are inconsistent."""
+
+
+class NothingToSummarize(CaseSummaryError):
+    """The item is closed or has no text, so there is nothing honest to summarise."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        self.reason = reason  # "closed" or "empty"
+        super().__init__(message)
+
+
+class BackendError(CaseSummaryError):
+    """A model backend failed at run time."""
+
+
+class BackendHTTPError(BackendError):
+    """The server answered with an HTTP error status."""
+
+    def __init__(self, message: str, *, status_code: int, retry_after: float | None = None) -> None:
+        self.status_code = status_code
+        self.retry_after = retry_after
+        super().__init__(f"HTTP {status_code}: {message}")
+
+    @property
+    def retryable(self) -> bool:
+        return self.status_code in (408, 409, 429) or self.status_code >= 500
+
+
+class BackendConnectionError(BackendError):
+    """No usable answer reached us: connection refused or reset, timeout, broken body."""
+
+
+class OutputValidationError(BackendError):
+    """The model's answer broke the output schema; `errors` lists what, `output` is the answer."""
+
+    def __init__(self, message: str, *, errors: Sequence[str], output: str) -> None:
+        self.errors = list(errors)
+        self.output = output
+        super().__init__(message)
+
+
+class RefusalError(BackendError):
+    """The model refused to answer."""
+
+    def __init__(self, message: str, *, refusal: str = "") -> None:
+        self.refusal = refusal
+        super().__init__(message)
+
+
+class ContentFilterError(BackendError):
+    """The provider's content filter stopped the answer."""
+
+
+class TruncatedOutputError(BackendError):
+    """The answer was cut off before it was complete (finish_reason "length")."""
+
+
+class ReplayMissError(BackendError):
+    """A replay backend holds no recording for this request; nothing was called."""
+
+    def __init__(self, message: str, *, key: str) -> None:
+        self.key = key
+        super().__init__(message)
+
+
+class RetriesExhausted(BackendError):
+    """Every allowed attempt failed; carries the attempt count and the last error."""
+
+    def __init__(
+        self, message: str, *, attempts: int, last_error: BaseException, last_output: Any = None
+    ) -> None:
+        self.attempts = attempts
+        self.last_error = last_error
+        self.last_output = last_output
+        super().__init__(f"{message} after {attempts} attempts: {last_error}")

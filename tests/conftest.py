@@ -1,0 +1,55 @@
+"""Project-wide fixtures: the JSON snapshot fixture, shared data paths and the network guard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.json import JSONSnapshotExtension
+from syrupy.filters import props
+
+from casesummary.testing.network import block_network
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Copies of the real source documents from shared/ (seeds) and the portal fixtures.
+DATA = ROOT / "tests" / "data"
+FIXTURES = DATA / "fixtures"
+SEEDS = DATA / "seeds"
+GOLDEN = ROOT / "golden"
+
+#: Fields that change from run to run and must never make a snapshot differ.
+VOLATILE = ("latency_s",)
+
+
+@pytest.fixture(autouse=True)
+def _no_network() -> Iterator[None]:
+    """Any test that reaches past 127.0.0.1 fails loudly."""
+    with block_network():
+        yield
+
+
+@pytest.fixture
+def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """A readable JSON snapshot (one .json file per test), volatile fields excluded."""
+    return snapshot.with_defaults(extension_class=JSONSnapshotExtension, exclude=props(*VOLATILE))
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    if not FIXTURES.is_dir():
+        pytest.fail(f"shared fixtures not found at {FIXTURES}")
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.fail(f"shared seeds not found at {SEEDS}")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def golden_dir() -> Path:
+    return GOLDEN
