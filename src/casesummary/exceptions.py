@@ -69,7 +69,8 @@ class InvalidBackendSpec(UserError):
     def __init__(self, spec: str, message: str, suggestions: Sequence[str] = ()) -> None:
         self.spec = spec
         self.suggestions = list(suggestions)
-        hint = f" Did you mean {' or '.join(repr(s) for s in self.suggestions)}?" if suggestions else ""
+        names = " or ".join(repr(s) for s in self.suggestions)
+        hint = f" Did you mean {names}?" if suggestions else ""
         super().__init__(f"backend {spec!r}: {message}.{hint}")
 
 

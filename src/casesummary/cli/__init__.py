@@ -43,4 +43,5 @@ def cli() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
-    return run_guarded(cli, list(argv) if argv is not None else sys.argv[1:], debug=bool(os.environ.get("CASESUMMARY_DEBUG")))
+    args = list(argv) if argv is not None else sys.argv[1:]
+    return run_guarded(cli, args, debug=bool(os.environ.get("CASESUMMARY_DEBUG")))

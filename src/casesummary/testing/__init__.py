@@ -1,4 +1,4 @@
-"""Test helpers shipped as public API: fake backends, a loopback OpenAI-protocol server, a network guard."""
+"""Test helpers shipped as public API: fakes, a loopback OpenAI-protocol server, a network guard."""
 
 from __future__ import annotations
 
