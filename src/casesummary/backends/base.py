@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from casesummary.item import AgendaItem
 from casesummary.result import StructuredMode, Usage
+from casesummary.taxonomy import Taxonomy
 
 
 class Message(BaseModel):
@@ -34,7 +35,7 @@ class BackendRequest(BaseModel):
     schema_name: str = "prompt_result"
     parameters: dict[str, Any] = Field(default_factory=dict)
     item: AgendaItem
-    taxonomy: tuple[str, ...]
+    taxonomy: Taxonomy
     prompt_id: str
     prompt_version: str
     prompt_fingerprint: str

@@ -1,0 +1,87 @@
+"""The keyword taxonomy (Emneord): a data file shipped with the prompts, replaceable by callers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from casesummary.exceptions import InvalidTaxonomy
+
+
+class Topic(BaseModel):
+    """One keyword a result may carry, with words that suggest it (for offline matching)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    cues: tuple[str, ...] = ()
+
+
+class Taxonomy(BaseModel):
+    """A named, versioned list of topics; results may only use these names."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = "default"
+    version: str = "1"
+    topics: tuple[Topic, ...] = Field(min_length=1)
+
+    @field_validator("topics")
+    @classmethod
+    def _unique(cls, topics: tuple[Topic, ...]) -> tuple[Topic, ...]:
+        seen: set[str] = set()
+        for topic in topics:
+            key = topic.name.casefold()
+            if key in seen:
+                raise ValueError(f"topic {topic.name!r} is listed twice")
+            seen.add(key)
+        return topics
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.topics)
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the taxonomy's content: part of every prompt fingerprint."""
+        data = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def default_taxonomy_path() -> Path:
+    from casesummary.prompt import prompts_dir
+
+    return prompts_dir() / "taxonomy.yaml"
+
+
+def load_taxonomy(source: str | Path | Taxonomy | None = None) -> Taxonomy:
+    """Load a taxonomy from a YAML/JSON file (default: the one shipped with the prompts)."""
+    if isinstance(source, Taxonomy):
+        return source
+    path = Path(source) if source is not None else default_taxonomy_path()
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidTaxonomy(f"cannot read taxonomy file ({exc.strerror})", path=path) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        reason = " ".join(str(exc).split())
+        raise InvalidTaxonomy(f"not valid YAML/JSON: {reason}", path=path) from None
+    if isinstance(raw, dict) and isinstance(raw.get("topics"), list):
+        raw = {
+            **raw,
+            "topics": [{"name": t} if isinstance(t, str) else t for t in raw["topics"]],
+        }
+    if not isinstance(raw, dict):
+        raise InvalidTaxonomy("expected a mapping with a 'topics' list", path=path)
+    try:
+        return Taxonomy.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidTaxonomy(f"{where}: {first['msg']}", path=path) from None
