@@ -1,0 +1,112 @@
+"""The oracle answers each golden item with its expected answer, and nothing else."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casesummary.backends.base import Backend, BackendRequest, Message
+from casesummary.backends.oracle import OracleBackend, OracleMissError, from_spec
+from casesummary.eval.golden import load_golden
+from casesummary.exceptions import InvalidGoldenCase, ReplayMissError
+from casesummary.item import AgendaItem, Section, SectionKind, SourceFormat
+from casesummary.result import PromptResult
+from casesummary.taxonomy import load_taxonomy
+
+GOLDEN = Path(__file__).resolve().parents[2] / "golden"
+
+
+@pytest.fixture
+def sources() -> None:
+    try:
+        from casesummary.sources import load_items  # noqa: F401
+    except ImportError:
+        pytest.skip("casesummary.sources.load_items is not written yet")
+
+
+def request_for(item: AgendaItem) -> BackendRequest:
+    return BackendRequest(
+        messages=(Message(role="user", content=item.title),),
+        json_schema={"type": "object"},
+        item=item,
+        taxonomy=load_taxonomy(),
+        prompt_id="summary",
+        prompt_version="1",
+        prompt_fingerprint="0" * 64,
+    )
+
+
+def stranger() -> AgendaItem:
+    return AgendaItem(
+        source_format=SourceFormat.ITEM_TEXT,
+        municipality="Hvidovre",
+        title="Et punkt, der ikke er i det gyldne sæt",
+        sections=(
+            Section(heading="Sagsfremstilling", kind=SectionKind.PRESENTATION, text="Tekst."),
+        ),
+    )
+
+
+def test_it_is_a_backend_named_oracle() -> None:
+    backend = OracleBackend()
+    assert isinstance(backend, Backend)
+    assert (backend.name, backend.model) == ("oracle", "golden")
+
+
+def test_from_spec_takes_an_optional_golden_directory(tmp_path: Path) -> None:
+    assert from_spec("").golden_dir is None
+    assert from_spec(str(tmp_path)).golden_dir == tmp_path
+
+
+def test_the_golden_set_is_read_only_when_first_asked(tmp_path: Path) -> None:
+    backend = OracleBackend(tmp_path / "absent")  # no error yet: nothing is read
+    with pytest.raises(InvalidGoldenCase, match="no golden directory"):
+        backend.complete(request_for(stranger()))
+
+
+@pytest.mark.usefixtures("sources")
+def test_every_answered_golden_case_gets_its_expected_answer() -> None:
+    backend = OracleBackend(GOLDEN)
+    answered = [c for c in load_golden(GOLDEN) if c.expected is not None]
+    for case in answered:
+        response = backend.complete(request_for(case.load_item()))
+        assert PromptResult.model_validate_json(response.content) == case.expected, case.id
+        assert response.model == "golden"
+    assert len(backend.answers()) == len(answered)
+
+
+@pytest.mark.usefixtures("sources")
+async def test_acomplete_answers_like_complete() -> None:
+    backend = OracleBackend(GOLDEN)
+    case = next(c for c in load_golden(GOLDEN) if c.expected is not None)
+    response = await backend.acomplete(request_for(case.load_item()))
+    assert PromptResult.model_validate_json(response.content) == case.expected
+
+
+@pytest.mark.usefixtures("sources")
+def test_an_item_outside_the_golden_set_is_a_typed_miss() -> None:
+    item = stranger()
+    with pytest.raises(OracleMissError) as caught:
+        OracleBackend(GOLDEN).complete(request_for(item))
+    assert isinstance(caught.value, ReplayMissError)
+    assert caught.value.key == item.fingerprint
+
+
+@pytest.mark.usefixtures("sources")
+def test_two_cases_with_one_item_and_different_answers_are_an_error(tmp_path: Path) -> None:
+    case = next(c for c in load_golden(GOLDEN) if c.expected is not None)
+    shutil.copytree(case.directory, tmp_path / case.id)
+    twin = tmp_path / "zz-twin"
+    shutil.copytree(case.directory, twin)
+    yaml_path = twin / "case.yaml"
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8").replace(f"id: {case.id}", "id: zz-twin"),
+        encoding="utf-8",
+    )
+    assert case.expected is not None
+    changed = case.expected.model_copy(update={"question": "Bør kommunen noget andet?"})
+    (twin / "expected.json").write_text(changed.model_dump_json(), encoding="utf-8")
+    with pytest.raises(InvalidGoldenCase, match=case.id):
+        OracleBackend(tmp_path).answers()

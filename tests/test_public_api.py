@@ -1,0 +1,68 @@
+"""The public surface is a contract: guard its shape, its version and its import cost."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib.metadata import version
+
+import casesummary
+
+
+def test_all_is_sorted_and_unique() -> None:
+    assert list(casesummary.__all__) == sorted(set(casesummary.__all__))
+
+
+def test_every_public_name_resolves() -> None:
+    for name in casesummary.__all__:
+        assert getattr(casesummary, name) is not None, name
+
+
+def test_unknown_attribute_raises_attribute_error() -> None:
+    try:
+        casesummary.no_such_name  # noqa: B018
+    except AttributeError as exc:
+        assert "no_such_name" in str(exc)
+    else:
+        raise AssertionError("expected AttributeError")
+
+
+def test_version_matches_installed_metadata() -> None:
+    assert casesummary.__version__ == version("casesummary")
+
+
+def test_errors_share_one_root() -> None:
+    from casesummary import exceptions
+
+    errors = [
+        getattr(exceptions, n)
+        for n in dir(exceptions)
+        if isinstance(getattr(exceptions, n), type)
+        and issubclass(getattr(exceptions, n), Exception)
+        and getattr(exceptions, n).__module__ == exceptions.__name__
+    ]
+    assert len(errors) > 10
+    assert all(issubclass(e, casesummary.CaseSummaryError) for e in errors)
+
+
+def test_import_is_lazy() -> None:
+    """`import casesummary` must not pull in the heavy clients the web app does not need."""
+    code = (
+        "import sys, casesummary; "
+        "heavy = [m for m in ('openai', 'httpx2', 'pydantic', 'jinja2', 'selectolax', "
+        "'tenacity', 'jsonschema', 'bpe_openai', 'click') if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_summarize_does_not_import_openai_for_offline_backends() -> None:
+    code = (
+        "import sys, casesummary\n"
+        "from casesummary.backends.registry import get_backend\n"
+        "get_backend('baseline')\n"
+        "print('openai' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
