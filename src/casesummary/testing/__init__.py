@@ -2,6 +2,33 @@
 
 from __future__ import annotations
 
+from casesummary.testing.fakes import FunctionBackend, QueueBackend, QueueExhausted, good_answer
 from casesummary.testing.network import NetworkBlockedError, block_network
 
-__all__ = ["NetworkBlockedError", "block_network"]
+__all__ = [
+    "FunctionBackend",
+    "NetworkBlockedError",
+    "QueueBackend",
+    "QueueExhausted",
+    "block_network",
+    "good_answer",
+]
+
+# The loopback OpenAI-protocol server (stdlib only, so importing it stays cheap).
+from casesummary.testing.server import (
+    DEFAULT_ANSWER,
+    OpenAIStubServer,
+    RecordedRequest,
+    StubAnswer,
+    StubError,
+    StubFault,
+)
+
+__all__ += [
+    "DEFAULT_ANSWER",
+    "OpenAIStubServer",
+    "RecordedRequest",
+    "StubAnswer",
+    "StubError",
+    "StubFault",
+]

@@ -1,0 +1,586 @@
+"""A real OpenAI-protocol HTTP server on 127.0.0.1 for tests: scripted answers and faults.
+
+    with OpenAIStubServer(dialect="llamacpp") as server:
+        server.queue(StubFault("rate_limit", retry_after=0.2), StubAnswer())
+        backend = OpenAIBackend("stub", kind="openai-compatible", base_url=server.base_url)
+        ...
+        assert server.request_count == 3
+
+It speaks `POST /v1/chat/completions` (any path ending in `/chat/completions`, so Azure's
+`/openai/deployments/<name>/chat/completions` works too) and `GET /v1/models`. Each chat request
+is answered by, in order: the dialect's own rejection (llama-cpp-python answers 500 to
+response_format json_schema), a seeded random fault (`fault_rate`), the queue, the `handler`,
+and finally a valid default answer (`DEFAULT_ANSWER`), sent as a tool call when the request
+forces one. The request log never stores credentials: `had_auth` says whether one was sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import socket
+import struct
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Literal, TypeAlias
+
+Dialect = Literal["openai", "llamacpp"]
+FaultKind = Literal[
+    "rate_limit",  # 429 with Retry-After
+    "server_error",  # 500
+    "bad_gateway",  # 502
+    "unavailable",  # 503
+    "hang",  # no answer until `hang_s` passes (longer than any sane client timeout)
+    "reset",  # headers and half the body, then a TCP reset
+    "truncated",  # Content-Length larger than the body, then the connection closes
+    "not_json",  # 200, content that is not JSON
+    "schema_break",  # 200, JSON that breaks the Prompt resultater schema
+    "refusal",  # 200, message.refusal set
+    "length",  # 200, finish_reason "length" with cut-off content
+    "content_filter",  # 200, finish_reason "content_filter"
+    "no_choices",  # 200 with usage but an empty choices list (some proxies do this)
+]
+
+#: Faults the random mode picks from by default: the transient ones a client should retry.
+TRANSIENT_FAULTS: tuple[FaultKind, ...] = (
+    "rate_limit",
+    "server_error",
+    "bad_gateway",
+    "unavailable",
+    "reset",
+    "truncated",
+)
+
+#: A valid Prompt resultater answer (three pros, three cons, one keyword).
+DEFAULT_ANSWER: dict[str, Any] = {
+    "question": "Skal udvalget godkende den nye plan for cykelstier i kommunen?",
+    "summary": (
+        "Forvaltningen foreslår en plan for nye cykelstier frem mod 2030. "
+        "Planen koster 12 mio. kr. og finansieres over anlægsbudgettet."
+    ),
+    "pros": [
+        "Flere borgere kan cykle sikkert til skole og arbejde",
+        "Planen samler projekterne i en klar rækkefølge",
+        "Udgiften er afsat i det vedtagne anlægsbudget",
+    ],
+    "cons": [
+        "Anlægsarbejdet giver gener for trafikken i en periode",
+        "Pengene kan ikke bruges til andre anlægsprojekter",
+        "Nogle strækninger afventer aftaler med grundejere",
+    ],
+    "keywords": ["Økonomi"],
+}
+
+
+@dataclass(frozen=True)
+class StubAnswer:
+    """A 200 chat completion. `content=None` means the default answer (as a tool call if forced).
+
+    `usage` is (prompt_tokens, completion_tokens); None estimates them from the text lengths.
+    `empty=True` sends an empty `choices` list (with usage), as some proxies do.
+    """
+
+    content: str | None = None
+    tool_arguments: str | None = None
+    refusal: str | None = None
+    finish_reason: str | None = None
+    usage: tuple[int, int] | None = None
+    empty: bool = False
+
+
+@dataclass(frozen=True)
+class StubError:
+    """An HTTP error answer in OpenAI's error shape, with optional extra headers."""
+
+    status: int
+    message: str = "stub error"
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StubFault:
+    """A misbehaviour: see `FaultKind`. `retry_after` (seconds) goes with "rate_limit"."""
+
+    kind: FaultKind
+    retry_after: float | None = 0.05
+    hang_s: float = 30.0
+
+
+Reply: TypeAlias = StubAnswer | StubError | StubFault
+Handler: TypeAlias = Callable[[dict[str, Any]], Reply | None]
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the server saw it. Credentials are never stored, only `had_auth`."""
+
+    timestamp: float  # time.monotonic() when the request had been read
+    method: str
+    path: str
+    body: Any
+    headers: dict[str, str]
+    had_auth: bool
+    outcome: str  # "answer", "error 429", "fault reset", ...
+
+
+_SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key", "proxy-authorization"})
+
+
+class OpenAIStubServer:
+    """A threaded HTTP server on 127.0.0.1 (an ephemeral port unless `port` is given).
+
+    Use it as a context manager, or `start()` and `close()`.
+    """
+
+    def __init__(
+        self,
+        *,
+        dialect: Dialect = "openai",
+        replies: Iterable[Reply] = (),
+        handler: Handler | None = None,
+        latency_s: float = 0.0,
+        fault_rate: float = 0.0,
+        fault_kinds: Iterable[FaultKind] = TRANSIENT_FAULTS,
+        seed: int = 0,
+        model_ids: Iterable[str] = ("stub-model",),
+        port: int = 0,
+    ) -> None:
+        if dialect not in ("openai", "llamacpp"):
+            raise ValueError(f"unknown dialect {dialect!r}")
+        if not 0.0 <= fault_rate <= 1.0:
+            raise ValueError("fault_rate must be between 0 and 1")
+        self.dialect: Dialect = dialect
+        self.handler = handler
+        self.latency_s = latency_s
+        self.fault_rate = fault_rate
+        self.fault_kinds: tuple[FaultKind, ...] = tuple(fault_kinds)
+        self.model_ids = tuple(model_ids)
+        self._requested_port = port
+        self._random = random.Random(seed)
+        self._queue: deque[Reply] = deque(replies)
+        self._log: list[RecordedRequest] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._in_flight = 0
+        self._peak = 0
+        self._busy_area = 0.0
+        self._last_change = 0.0
+        self._first_start: float | None = None
+        self._last_end: float | None = None
+        self._counter = 0
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> OpenAIStubServer:
+        """Bind an ephemeral port and serve in a background thread."""
+        if self._httpd is not None:
+            return self
+        httpd = _HTTPServer(("127.0.0.1", self._requested_port), _Handler)
+        httpd.stub = self
+        self._httpd = httpd
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop serving, release hanging handlers and close every open connection."""
+        httpd = self._httpd
+        if httpd is None:
+            return
+        self._stopping.set()
+        httpd.shutdown()
+        httpd.close_connections()
+        httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._httpd = None
+
+    def __enter__(self) -> OpenAIStubServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("the stub server is not running")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def root_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI base URL, e.g. http://127.0.0.1:PORT/v1."""
+        return f"{self.root_url}/v1"
+
+    # -- scripting and inspection ------------------------------------------------------------
+
+    def queue(self, *replies: Reply) -> None:
+        """Answer the next chat requests with these replies, in order."""
+        with self._lock:
+            self._queue.extend(replies)
+
+    @property
+    def pending(self) -> int:
+        """Queued replies not yet used."""
+        with self._lock:
+            return len(self._queue)
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received so far, oldest first."""
+        with self._lock:
+            return list(self._log)
+
+    @property
+    def request_count(self) -> int:
+        with self._lock:
+            return len(self._log)
+
+    @property
+    def chat_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path.split("?")[0].endswith("/chat/completions")]
+
+    @property
+    def peak_in_flight(self) -> int:
+        """The most requests being handled at the same moment."""
+        with self._lock:
+            return self._peak
+
+    @property
+    def mean_in_flight(self) -> float:
+        """Requests in flight averaged over time, from the first arrival to the last answer."""
+        with self._lock:
+            if self._first_start is None or self._last_end is None:
+                return 0.0
+            span = self._last_end - self._first_start
+            return self._busy_area / span if span > 0 else float(self._peak)
+
+    # -- internals used by the handler -------------------------------------------------------
+
+    def _enter(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if self._first_start is None:
+                self._first_start = now
+                self._last_change = now
+            self._busy_area += self._in_flight * (now - self._last_change)
+            self._last_change = now
+            self._in_flight += 1
+            self._peak = max(self._peak, self._in_flight)
+
+    def _exit(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._busy_area += self._in_flight * (now - self._last_change)
+            self._last_change = now
+            self._in_flight -= 1
+            self._last_end = now
+
+    def _record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self._log.append(request)
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep, but wake at once when the server closes."""
+        if seconds > 0:
+            self._stopping.wait(seconds)
+
+    def _choose(self, body: dict[str, Any]) -> Reply:
+        rejection = self._reject(body)
+        if rejection is not None:
+            return rejection
+        with self._lock:
+            self._counter += 1
+            if self.fault_rate and self._random.random() < self.fault_rate:
+                return StubFault(self._random.choice(self.fault_kinds))
+            if self._queue:
+                return self._queue.popleft()
+        if self.handler is not None:
+            reply = self.handler(body)
+            if reply is not None:
+                return reply
+        return StubAnswer()
+
+    def _reject(self, body: dict[str, Any]) -> StubError | None:
+        """What this dialect's real server says to a request it cannot serve, else None."""
+        messages = body.get("messages")
+        if not isinstance(messages, list) or not messages or not isinstance(body.get("model"), str):
+            return StubError(400, "'messages' (non-empty list) and 'model' are required")
+        response_format = body.get("response_format")
+        kind = response_format.get("type") if isinstance(response_format, dict) else None
+        if self.dialect == "llamacpp" and kind not in (None, "text", "json_object"):
+            # llama-cpp-python 0.3.x: its request model only knows "text" and "json_object".
+            return StubError(500, f"Unsupported response_format type: {kind!r}")
+        if kind == "json_schema":
+            spec = response_format.get("json_schema") if isinstance(response_format, dict) else None
+            if not isinstance(spec, dict) or "name" not in spec or "schema" not in spec:
+                return StubError(400, "response_format.json_schema needs 'name' and 'schema'")
+        tool_choice = body.get("tool_choice")
+        if isinstance(tool_choice, dict):
+            names = {t.get("function", {}).get("name") for t in body.get("tools") or []}
+            if tool_choice.get("function", {}).get("name") not in names:
+                return StubError(400, "tool_choice names no tool in 'tools'")
+        return None
+
+    def _completion(self, body: dict[str, Any], answer: StubAnswer) -> dict[str, Any]:
+        forced = _forced_tool(body)
+        default_json = json.dumps(DEFAULT_ANSWER, ensure_ascii=False)
+        content = answer.content
+        arguments = answer.tool_arguments
+        if content is None and arguments is None and answer.refusal is None:
+            if forced is not None:
+                arguments = default_json
+            else:
+                content = default_json
+        message: dict[str, Any] = {
+            "role": "assistant",
+            "content": content,
+            "refusal": answer.refusal,
+        }
+        if arguments is not None:
+            message["tool_calls"] = [
+                {
+                    "id": f"call_{self._counter}",
+                    "type": "function",
+                    "function": {"name": forced or "answer", "arguments": arguments},
+                }
+            ]
+        finish = answer.finish_reason or ("tool_calls" if arguments is not None else "stop")
+        if answer.usage is not None:
+            prompt_tokens, completion_tokens = answer.usage
+        else:
+            prompt_text = "".join(str(m.get("content", "")) for m in body.get("messages", []))
+            prompt_tokens = max(1, len(prompt_text) // 4)
+            completion_tokens = max(1, len(content or arguments or answer.refusal or "") // 4)
+        return {
+            "id": f"chatcmpl-stub-{self._counter}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model", "stub-model"),
+            "choices": []
+            if answer.empty
+            else [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            },
+        }
+
+
+def _forced_tool(body: dict[str, Any]) -> str | None:
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict):
+        name = choice.get("function", {}).get("name")
+        return name if isinstance(name, str) else None
+    if choice == "required" and body.get("tools"):
+        name = body["tools"][0].get("function", {}).get("name")
+        return name if isinstance(name, str) else None
+    return None
+
+
+def _fault_answer(fault: StubFault) -> StubAnswer | StubError | None:
+    """The plain reply a content-level fault stands for; None for transport faults."""
+    broken = {**DEFAULT_ANSWER, "pros": DEFAULT_ANSWER["pros"][:2]}
+    broken.pop("keywords")
+    table: dict[str, StubAnswer | StubError] = {
+        "rate_limit": StubError(
+            429,
+            "Rate limit reached",
+            {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"},
+        ),
+        "server_error": StubError(500, "The server had an error"),
+        "bad_gateway": StubError(502, "Bad gateway"),
+        "unavailable": StubError(503, "The engine is currently overloaded"),
+        "not_json": StubAnswer(content="Beklager, her er et resumé i ren tekst uden JSON."),
+        "schema_break": StubAnswer(content=json.dumps(broken, ensure_ascii=False)),
+        "refusal": StubAnswer(refusal="I can't help with that."),
+        "length": StubAnswer(content='{"question": "Skal udvalget', finish_reason="length"),
+        "content_filter": StubAnswer(content="", finish_reason="content_filter"),
+        "no_choices": StubAnswer(empty=True),
+    }
+    return table.get(fault.kind)
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    stub: OpenAIStubServer
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._connections: set[socket.socket] = set()
+        self._resets: set[int] = set()
+        self._conn_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._conn_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def mark_reset(self, sock: socket.socket) -> None:
+        with self._conn_lock:
+            self._resets.add(id(sock))
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._conn_lock:
+            self._connections.discard(request)
+            reset = id(request) in self._resets
+            self._resets.discard(id(request))
+        if reset:
+            self.close_request(request)  # no FIN first: SO_LINGER 0 makes close send a RST
+        else:
+            super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._conn_lock:
+            connections = list(self._connections)
+        for sock in connections:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _HTTPServer
+    _arrived: float | None = None
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes: without this, Nagle + delayed ACK add ~40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep test output clean
+
+    @property
+    def stub(self) -> OpenAIStubServer:
+        return self.server.stub
+
+    def do_GET(self) -> None:
+        self._arrived = time.monotonic()
+        path = self.path.split("?")[0]
+        if path.endswith("/models"):
+            data = [{"id": m, "object": "model", "owned_by": "stub"} for m in self.stub.model_ids]
+            self._record(None, "answer")
+            self._send_json(200, {"object": "list", "data": data})
+        else:
+            self._record(None, "error 404")
+            self._send_error_reply(StubError(404, f"no route for GET {path}"))
+
+    def do_POST(self) -> None:
+        self.stub._enter()
+        try:
+            self._post()
+        finally:
+            self.stub._exit()
+
+    def _post(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        self._arrived = time.monotonic()
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = None
+        path = self.path.split("?")[0]
+        if not path.endswith("/chat/completions"):
+            self._record(body, "error 404")
+            self._send_error_reply(StubError(404, f"no route for POST {path}"))
+            return
+        if not isinstance(body, dict):
+            self._record(raw.decode("utf-8", "replace"), "error 400")
+            self._send_error_reply(StubError(400, "the body is not a JSON object"))
+            return
+        self.stub._wait(self.stub.latency_s)
+        reply = self.stub._choose(body)
+        if isinstance(reply, StubFault):
+            plain = _fault_answer(reply)
+            if plain is None:
+                self._record(body, f"fault {reply.kind}")
+                self._transport_fault(body, reply)
+                return
+            outcome = f"fault {reply.kind}"
+            reply = plain
+        elif isinstance(reply, StubError):
+            outcome = f"error {reply.status}"
+        else:
+            outcome = "answer"
+        self._record(body, outcome)
+        if isinstance(reply, StubError):
+            self._send_error_reply(reply)
+        else:
+            self._send_json(200, self.stub._completion(body, reply))
+
+    def _transport_fault(self, body: dict[str, Any], fault: StubFault) -> None:
+        self.close_connection = True
+        if fault.kind == "hang":
+            self.stub._wait(fault.hang_s)
+            return
+        payload = json.dumps(self.stub._completion(body, StubAnswer())).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload) + 100))
+        self.end_headers()
+        if fault.kind == "reset":
+            self.wfile.write(payload[: len(payload) // 2])
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.server.mark_reset(self.connection)
+        else:  # truncated: the whole body, but 100 bytes fewer than announced, then close
+            self.wfile.write(payload)
+            self.wfile.flush()
+
+    def _record(self, body: Any, outcome: str) -> None:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        had_auth = any(k in _SECRET_HEADERS for k in headers)
+        safe = {k: v for k, v in headers.items() if k not in _SECRET_HEADERS}
+        self.stub._record(
+            RecordedRequest(
+                timestamp=self._arrived or time.monotonic(),
+                method=self.command,
+                path=self.path,
+                body=body,
+                headers=safe,
+                had_auth=had_auth,
+                outcome=outcome,
+            )
+        )
+
+    def _send_error_reply(self, error: StubError) -> None:
+        kind = "rate_limit_error" if error.status == 429 else "invalid_request_error"
+        if error.status >= 500:
+            kind = "server_error"
+        body = {"error": {"message": error.message, "type": kind, "param": None, "code": None}}
+        self._send_json(error.status, body, error.headers)
+
+    def _send_json(
+        self, status: int, payload: Any, headers: Mapping[str, str] | None = None
+    ) -> None:
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
