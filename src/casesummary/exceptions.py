@@ -7,7 +7,8 @@
     │   ├── InvalidPrompt              a prompt template is missing or its front matter is broken
     │   ├── InvalidTaxonomy            a taxonomy file is missing, empty or malformed
     │   ├── InvalidGoldenCase          a golden case is incomplete or invalid
-    │   └── InvalidRunDirectory        an eval run directory is unreadable or inconsistent
+    │   ├── InvalidRunDirectory        an eval run directory is unreadable or inconsistent
+    │   └── InvalidPriceTable          a price table file is missing or malformed
     ├── NothingToSummarize             the item is closed or has no text
     └── BackendError                   a model backend failed at run time
         ├── BackendHTTPError           the server answered with an HTTP error (status_code)
@@ -97,6 +98,10 @@ class InvalidGoldenCase(_PathError):
 
 class InvalidRunDirectory(_PathError):
     """An eval run directory is unreadable or its files are inconsistent."""
+
+
+class InvalidPriceTable(_PathError):
+    """A price table file (model -> USD per million tokens) is missing or malformed."""
 
 
 class NothingToSummarize(CaseSummaryError):

@@ -1,0 +1,148 @@
+"""Optional LLM judge: a model rates an answer's faithfulness, neutrality, balance and clarity.
+
+The deterministic metrics are proxies; a judge reads the item and the answer as a person would.
+It costs a model call per answer and is only as good as the judging model, so it is optional
+and never part of the default eval. Any `Backend` can judge; the rubric is the versioned
+prompt ``prompts/judge/v1.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from casesummary.backends.base import Backend, BackendRequest, Message
+from casesummary.exceptions import OutputValidationError
+from casesummary.item import AgendaItem
+from casesummary.result import PromptResult
+from casesummary.taxonomy import Taxonomy
+
+if TYPE_CHECKING:
+    from casesummary.prompt import PromptTemplate
+
+JUDGE_PROMPT = "judge"
+#: The criteria a verdict rates, in report order.
+CRITERIA: tuple[str, ...] = ("faithfulness", "neutrality", "balance", "clarity")
+
+
+class Rating(BaseModel):
+    """One criterion's grade, 1 (poor) to 5 (good), with a short reason in Danish."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    score: int = Field(ge=1, le=5)
+    reason: str = Field(min_length=1, max_length=600)
+
+
+class JudgeVerdict(BaseModel):
+    """A judge's ratings of one answer."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    faithfulness: Rating
+    neutrality: Rating
+    balance: Rating
+    clarity: Rating
+
+    def metrics(self) -> dict[str, float]:
+        """The ratings as metrics in [0, 1] (1 -> 0.0, 5 -> 1.0), named ``judge_<criterion>``."""
+        return {f"judge_{c}": (getattr(self, c).score - 1) / 4 for c in CRITERIA}
+
+
+def verdict_schema() -> dict[str, Any]:
+    """The JSON Schema a judging backend is asked to answer in (strict-mode compatible)."""
+    return JudgeVerdict.model_json_schema()
+
+
+def judge_request(
+    output: PromptResult,
+    item: AgendaItem,
+    *,
+    prompt: str | Path | PromptTemplate = JUDGE_PROMPT,
+    taxonomy: Taxonomy | None = None,
+    repeat: int = 0,
+) -> BackendRequest:
+    """The request a backend answers to judge `output`: the rubric, the item, then the answer.
+
+    The answer goes in its own message between delimiter lines, so text inside it cannot pass
+    for instructions.
+    """
+    from casesummary.prompt import PromptTemplate, load_prompt
+    from casesummary.taxonomy import load_taxonomy
+
+    template = prompt if isinstance(prompt, PromptTemplate) else load_prompt(prompt)
+    tax = taxonomy if taxonomy is not None else load_taxonomy()
+    answer = json.dumps(output.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    messages = (*template.render(item, tax), Message(role="user", content=_fence_answer(answer)))
+    return BackendRequest(
+        messages=messages,
+        json_schema=verdict_schema(),
+        schema_name=template.schema_name,
+        parameters=dict(template.parameters),
+        item=item,
+        taxonomy=tax,
+        prompt_id=template.id,
+        prompt_version=template.version,
+        prompt_fingerprint=template.fingerprint(tax),
+        repeat=repeat,
+    )
+
+
+def parse_verdict(content: str) -> JudgeVerdict:
+    """A backend's answer as a `JudgeVerdict`; OutputValidationError listing what is wrong."""
+    text = content.strip()
+    fenced = re.fullmatch(r"```(?:json)?\s*\n(.*)\n```", text, re.DOTALL)
+    if fenced:
+        text = fenced.group(1)
+    try:
+        return JudgeVerdict.model_validate_json(text)
+    except ValidationError as exc:
+        errors = [
+            f"{'.'.join(str(p) for p in e['loc']) or 'verdict'}: {e['msg']}" for e in exc.errors()
+        ]
+        raise OutputValidationError(
+            f"the judge's verdict is invalid: {'; '.join(errors)}", errors=errors, output=content
+        ) from None
+
+
+def judge(
+    output: PromptResult,
+    item: AgendaItem,
+    *,
+    backend: Backend,
+    prompt: str | Path | PromptTemplate = JUDGE_PROMPT,
+    taxonomy: Taxonomy | None = None,
+    repeat: int = 0,
+) -> JudgeVerdict:
+    """Ask `backend` to rate `output` against `item`; OutputValidationError on a bad verdict."""
+    request = judge_request(output, item, prompt=prompt, taxonomy=taxonomy, repeat=repeat)
+    return parse_verdict(backend.complete(request).content)
+
+
+async def ajudge(
+    output: PromptResult,
+    item: AgendaItem,
+    *,
+    backend: Backend,
+    prompt: str | Path | PromptTemplate = JUDGE_PROMPT,
+    taxonomy: Taxonomy | None = None,
+    repeat: int = 0,
+) -> JudgeVerdict:
+    """`judge` for async callers."""
+    request = judge_request(output, item, prompt=prompt, taxonomy=taxonomy, repeat=repeat)
+    return parse_verdict((await backend.acomplete(request)).content)
+
+
+def _fence_answer(answer: str) -> str:
+    attempt = 0
+    while True:
+        nonce = hashlib.sha256(f"{attempt}\n{answer}".encode()).hexdigest()[:8]
+        opening, closing = f"<<<SVAR-{nonce}>>>", f"<<<SLUT-SVAR-{nonce}>>>"
+        if opening not in answer and closing not in answer:
+            return f"{opening}\n{answer}\n{closing}"
+        attempt += 1
