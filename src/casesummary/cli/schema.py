@@ -1,11 +1,44 @@
-"""`casesummary schema` (not written yet)."""
+"""`casesummary schema`: print the JSON Schema of a published result, or of the model's answer."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import click
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def case_summary_schema() -> dict[str, Any]:
+    """The JSON Schema of `CaseSummary` as serialised: what the web app reads."""
+    from casesummary.result import CaseSummary
+
+    return {"$schema": DRAFT, **CaseSummary.model_json_schema(mode="serialization")}
 
 
 @click.command(name="schema")
-def command() -> None:
-    """Not available yet."""
-    raise click.UsageError("'schema' is not available yet")
+@click.option(
+    "--answer",
+    is_flag=True,
+    help="Print the schema of the model's answer (keywords limited to the taxonomy) instead.",
+)
+@click.option(
+    "--taxonomy",
+    "taxonomy_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Taxonomy file for --answer (default: the shipped one).",
+)
+def command(answer: bool, taxonomy_file: Path | None) -> None:
+    """Print the JSON Schema of a CaseSummary (the published result, with provenance)."""
+    if answer:
+        from casesummary.taxonomy import load_taxonomy
+        from casesummary.validation import answer_schema
+
+        schema = {"$schema": DRAFT, **answer_schema(load_taxonomy(taxonomy_file))}
+    else:
+        if taxonomy_file is not None:
+            raise click.UsageError("--taxonomy only applies together with --answer")
+        schema = case_summary_schema()
+    click.echo(json.dumps(schema, ensure_ascii=False, indent=2))

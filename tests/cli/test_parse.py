@@ -1,0 +1,65 @@
+"""`casesummary parse` run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casesummary.cli import main
+
+ODENSE = "odense-beu-2025-pejlemaerker.item.json"
+
+
+def test_parse_prints_readable_text(fixtures_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(fixtures_dir / ODENSE)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Punkt 5: Pejlemærker for implementering af beskæftigelsesreformen\n")
+    assert "  Sagsnr.: 00.01.00-A00-25-25" in out
+    assert "  Kommune: Odense" in out
+    assert "== Sagsresumé [summary] ==" in out
+    assert "== Økonomi [economy] ==" in out
+
+
+def test_parse_json_lists_every_item(seeds_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = seeds_dir / "004_ec700c404d257eec.txt"
+    assert main(["parse", str(path), "--json", "--municipality", "Odense Kommune"]) == 0
+    out = capsys.readouterr().out
+    items = json.loads(out)
+    assert [i["number"] for i in items] == [str(n) for n in range(1, 10)]
+    assert {i["municipality"] for i in items} == {"Odense Kommune"}
+    assert "Beskæftigelses- og Socialudvalget" in out  # not \u-escaped
+
+
+def test_parse_bad_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "punkt.json"
+    bad.write_text('{"Navn": 5}', encoding="utf-8")
+    for target in (bad, tmp_path / "missing.json"):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from casesummary.cli import main; sys.exit(main())",
+                "parse",
+                str(target),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in result.stderr
+        assert str(target) in result.stderr
+
+
+def test_parse_bad_field_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "punkt.json"
+    bad.write_text('{"Navn": "Budget", "Felter": "tekst"}', encoding="utf-8")
+    assert main(["parse", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"casesummary: error: {bad}: field 'Felter': expected a list, got str\n"
