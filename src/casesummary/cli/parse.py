@@ -1,11 +1,55 @@
-"""`casesummary parse` (not written yet)."""
+"""`casesummary parse FILE`: show the agenda item(s) a file holds, as text or JSON."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from casesummary.item import AgendaItem
 
 
 @click.command(name="parse")
-def command() -> None:
-    """Not available yet."""
-    raise click.UsageError("'parse' is not available yet")
+@click.argument("file", metavar="FILE")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of item objects.")
+@click.option("--municipality", metavar="NAME", help="The municipality, if the file does not say.")
+def command(file: str, as_json: bool, municipality: str | None) -> None:
+    """Parse FILE (portal JSON, meeting JSON, minutes or item text; '-' reads stdin)."""
+    from casesummary.sources import load_items
+
+    source: Path | bytes = sys.stdin.buffer.read() if file == "-" else Path(file)
+    items = load_items(source, municipality=municipality)
+    if as_json:
+        payload = [item.model_dump(mode="json") for item in items]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    click.echo("\n\n".join(_describe(item) for item in items))
+
+
+def _describe(item: AgendaItem) -> str:
+    """A readable view: title, the facts about the item, then each section under its heading."""
+    number = f"Punkt {item.number}: " if item.number else ""
+    lines = [f"{number}{item.title}"]
+    facts = [
+        ("Kommune", item.municipality),
+        ("Udvalg", item.committee),
+        ("Mødedato", item.meeting_date.isoformat() if item.meeting_date else None),
+        ("Mødested", item.meeting_place),
+        ("Sagstype", item.case_type),
+        ("Sagsnr.", item.case_number),
+        ("Format", item.source_format.value),
+    ]
+    lines += [f"  {label}: {value}" for label, value in facts if value]
+    lines.append(f"  Åben: {'ja' if item.is_open else 'nej (lukket punkt)'}")
+    if not item.sections:
+        lines.append("  (ingen tekst)")
+    for section in item.sections:
+        lines += ["", f"== {section.heading} [{section.kind.value}] ==", section.text]
+    if item.attachments:
+        lines += ["", "== Bilag =="]
+        lines += [f"- {a.title}" for a in item.attachments]
+    return "\n".join(lines)

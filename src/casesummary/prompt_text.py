@@ -1,0 +1,171 @@
+"""AgendaItem -> the compact text a model sees, optionally under a token budget.
+
+The text is the title ("# …"), one line with the case type and number, then each section as
+"## <heading as written>" and its text, in a fixed order: summary, recommendation,
+presentation, background, legal, economy, decision, other. Markup is kept to those heading
+lines so the prompt costs hardly more tokens than the item's own words.
+
+Under a budget the least important sections shrink first (other, legal, background, economy,
+decision, presentation): each is cut at a sentence boundary, marked "[…]", or dropped when too
+little of it would remain. The title, summary and recommendation are never dropped; they are
+shortened last, recommendation before summary. The title and heading lines always stay, so a
+budget smaller than they are is exceeded rather than left empty.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from casesummary.item import SectionKind
+from casesummary.tokens import count_tokens
+
+if TYPE_CHECKING:
+    from casesummary.item import AgendaItem, Section
+
+ORDER: tuple[SectionKind, ...] = (
+    SectionKind.SUMMARY,
+    SectionKind.RECOMMENDATION,
+    SectionKind.PRESENTATION,
+    SectionKind.BACKGROUND,
+    SectionKind.LEGAL,
+    SectionKind.ECONOMY,
+    SectionKind.DECISION,
+    SectionKind.OTHER,
+)
+#: Shrunk or dropped first under a budget, least important first.
+EXPENDABLE: tuple[SectionKind, ...] = (
+    SectionKind.OTHER,
+    SectionKind.LEGAL,
+    SectionKind.BACKGROUND,
+    SectionKind.ECONOMY,
+    SectionKind.DECISION,
+    SectionKind.PRESENTATION,
+)
+#: Shortened last and never dropped.
+PROTECTED: tuple[SectionKind, ...] = (SectionKind.RECOMMENDATION, SectionKind.SUMMARY)
+CUT = "[…]"
+#: A section cut to fewer tokens than this is dropped instead (unless it is protected).
+MIN_KEEP_TOKENS = 40
+
+# Split after a sentence's end (before a capital, digit, quote or bracket) or at a line break.
+_SENTENCE_GAP = re.compile(r"((?<=[.!?…])[ \t]+(?=[A-ZÆØÅ0-9\"“«(\-])|\n+)")
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]$")
+
+
+def render_item(item: AgendaItem, max_tokens: int | None = None) -> str:
+    """The item as compact prompt text; within `max_tokens` o200k_base tokens when given."""
+    ordered = sorted(item.sections, key=lambda s: ORDER.index(s.kind))
+    texts: list[str | None] = [s.text for s in ordered]
+    text = _render(item, ordered, texts)
+    if max_tokens is None:
+        return text
+    for kind in EXPENDABLE:
+        for index in reversed(range(len(ordered))):
+            if ordered[index].kind is not kind or texts[index] is None:
+                continue
+            over = count_tokens(text) - max_tokens
+            if over <= 0:
+                return text
+            current = texts[index] or ""
+            keep = count_tokens(current) - over
+            texts[index] = shorten(current, keep) if keep >= MIN_KEEP_TOKENS else None
+            text = _render(item, ordered, texts)
+    if count_tokens(text) > max_tokens:
+        _share_protected(item, ordered, texts, max_tokens)
+        text = _render(item, ordered, texts)
+    return text
+
+
+def _share_protected(
+    item: AgendaItem, sections: list[Section], texts: list[str | None], max_tokens: int
+) -> None:
+    """Shorten summary and recommendation to fair shares of what the budget leaves them."""
+    indices = [i for i, s in enumerate(sections) if s.kind in PROTECTED and texts[i]]
+    if not indices:
+        return
+    bare = list(texts)
+    for i in indices:
+        bare[i] = ""
+    available = max(0, max_tokens - count_tokens(_render(item, sections, bare)))
+    costs = {i: count_tokens(texts[i] or "") for i in indices}
+    # Water-filling: short sections keep all they need, long ones split what is left.
+    remaining = available
+    by_cost = sorted(indices, key=costs.__getitem__)
+    for position, i in enumerate(by_cost):
+        share = remaining // (len(by_cost) - position)
+        give = min(costs[i], share)
+        remaining -= give
+        texts[i] = shorten(texts[i] or "", give)
+
+
+def _render(item: AgendaItem, sections: list[Section], texts: list[str | None]) -> str:
+    lines = [f"# {item.title}"]
+    number = f"Sagsnr. {item.case_number}" if item.case_number else None
+    meta = [part for part in (item.case_type, number) if part]
+    if meta:
+        lines.append(" · ".join(meta))
+    blocks = ["\n".join(lines)]
+    for section, body in zip(sections, texts, strict=True):
+        if body is not None:
+            blocks.append(f"## {section.heading}\n{body}" if body else f"## {section.heading}")
+    return "\n\n".join(blocks)
+
+
+def shorten(text: str, max_tokens: int) -> str:
+    """The longest run of whole sentences from the start within `max_tokens`, then "[…]".
+
+    When not even the first sentence fits, it is cut at a word boundary instead.
+    """
+    if count_tokens(text) <= max_tokens:
+        return text
+    budget = max_tokens - count_tokens(" " + CUT)
+    pieces = _merge_list_markers(_SENTENCE_GAP.split(text))  # sentence, gap, sentence, …
+    kept: list[str] = []
+    used = 0
+    for i in range(0, len(pieces), 2):
+        sentence = pieces[i]
+        gap = pieces[i - 1] if i else ""
+        cost = count_tokens(gap + sentence)
+        if used + cost > budget:
+            break
+        kept.extend((gap, sentence))
+        used += cost
+    result = "".join(kept).rstrip()
+    if not result:
+        result = _cut_words(pieces[0], budget)
+    while result and count_tokens(f"{result} {CUT}") > max_tokens:
+        result = result.rsplit(" ", 1)[0].rstrip() if " " in result else ""
+    return f"{result} {CUT}" if result else CUT
+
+
+def _merge_list_markers(pieces: list[str]) -> list[str]:
+    """Glue a bare list marker ("4.", "b)") back to the sentence it numbers."""
+    merged: list[str] = []
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        while _LIST_MARKER.match(piece) and i + 2 < len(pieces) and "\n" not in pieces[i + 1]:
+            piece = piece + pieces[i + 1] + pieces[i + 2]
+            i += 2
+        merged.append(piece)
+        if i + 1 < len(pieces):
+            merged.append(pieces[i + 1])
+        i += 2
+    return merged
+
+
+def _cut_words(text: str, max_tokens: int) -> str:
+    """Whole words from the start of text within max_tokens (approximately, checked by caller)."""
+    if max_tokens <= 0:
+        return ""
+    words = text.split(" ")
+    kept: list[str] = []
+    used = 0
+    for word in words:
+        cost = count_tokens(" " + word if kept else word)
+        if used + cost > max_tokens:
+            break
+        kept.append(word)
+        used += cost
+    return " ".join(kept)
