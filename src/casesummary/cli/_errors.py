@@ -9,7 +9,8 @@ from casesummary.exceptions import CaseSummaryError, UserError
 
 def run_guarded(cli: click.Group, argv: list[str], *, debug: bool = False) -> int:
     try:
-        cli.main(args=argv, prog_name="casesummary", standalone_mode=False)
+        # Without standalone mode, click returns ctx.exit()'s code instead of raising Exit.
+        code = cli.main(args=argv, prog_name="casesummary", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.Abort:
@@ -36,7 +37,7 @@ def run_guarded(cli: click.Group, argv: list[str], *, debug: bool = False) -> in
             err=True,
         )
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def _one_line(exc: BaseException) -> str:

@@ -1,11 +1,212 @@
-"""`casesummary eval` (not written yet)."""
+"""`casesummary eval`: run a prompt over the golden set, write a run directory and its reports."""
 
 from __future__ import annotations
 
+import math
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
 import click
+
+#: Where answers are cached when neither --cache nor --no-cache is given.
+DEFAULT_CACHE = Path(".casesummary-cache")
+#: Where run directories go when --out is not given.
+DEFAULT_RUNS = Path("runs")
+#: --fail-under also accepts the share of cases passing every check.
+PASS_RATE = "pass_rate"
 
 
 @click.command(name="eval")
-def command() -> None:
-    """Not available yet."""
-    raise click.UsageError("'eval' is not available yet")
+@click.option(
+    "--prompt",
+    "prompt_spec",
+    default="summary",
+    show_default=True,
+    help="Prompt id (latest version), id@version, or a template file.",
+)
+@click.option(
+    "--backend",
+    "backend_spec",
+    default=None,
+    help="Backend spec (default: $CASESUMMARY_BACKEND, else baseline): baseline, oracle[:DIR], "
+    "openai:MODEL, "
+    "openai-compatible:MODEL@URL, replay:DIR, ...",
+)
+@click.option(
+    "--golden",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Golden directory (default: $CASESUMMARY_GOLDEN or the project's golden/).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Cases run at the same time.",
+)
+@click.option(
+    "--repeat",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Samples per case (each repeat is a separate request).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Run directory (default: runs/<time>-<prompt>-<backend>).",
+)
+@click.option(
+    "--taxonomy",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Keyword taxonomy file (default: the one shipped with the prompts).",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help=f"Answer cache directory (default: {DEFAULT_CACHE}/).",
+)
+@click.option("--no-cache", is_flag=True, help="Always ask the backend; record nothing.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the run in --out: keep its results, run only what is missing.",
+)
+@click.option(
+    "--fail-under",
+    "fail_under",
+    multiple=True,
+    metavar="METRIC=VALUE",
+    help="Exit 1 when a metric's mean is below VALUE (repeatable).",
+)
+@click.option(
+    "--case",
+    "case_ids",
+    multiple=True,
+    metavar="ID",
+    help="Run only this golden case (repeatable).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
+def command(
+    prompt_spec: str,
+    backend_spec: str | None,
+    golden: Path | None,
+    concurrency: int,
+    repeat: int,
+    out: Path | None,
+    taxonomy: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    resume: bool,
+    fail_under: tuple[str, ...],
+    case_ids: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Evaluate a prompt and backend over the golden cases."""
+    from casesummary.backends.registry import resolve_backend_spec
+    from casesummary.eval.golden import load_golden
+    from casesummary.eval.runner import run_eval
+
+    if cache_dir is not None and no_cache:
+        raise click.UsageError("--cache and --no-cache exclude each other")
+    if resume and out is None:
+        raise click.UsageError("--resume needs --out DIR, the run to continue")
+    thresholds = parse_thresholds(fail_under)
+    spec, notice = resolve_backend_spec(backend_spec)
+    if notice:
+        click.echo(notice, err=True)
+
+    cases = load_golden(golden)
+    if case_ids:
+        known = {c.id for c in cases}
+        unknown = [c for c in case_ids if c not in known]
+        if unknown:
+            raise click.UsageError(f"no golden case named {', '.join(map(repr, unknown))}")
+        cases = [c for c in cases if c.id in set(case_ids)]
+    if spec == "oracle" and golden is not None:
+        spec = f"oracle:{golden}"
+    if out is None:
+        out = default_out_dir(prompt_spec, spec)
+
+    summary = run_eval(
+        cases,
+        backend=spec,
+        prompt=prompt_spec,
+        taxonomy=taxonomy,
+        out_dir=out,
+        concurrency=concurrency,
+        repeat=repeat,
+        cache_dir=None if no_cache else (cache_dir or DEFAULT_CACHE),
+        resume=resume,
+        progress=not quiet and sys.stderr.isatty(),
+    )
+    agg = summary.aggregate
+    counts = agg.counts
+    click.echo(f"run: {summary.out_dir}")
+    click.echo(
+        f"{counts.cases} cases, {counts.records} records: {counts.ok} ok, "
+        f"{counts.failed} failed, {counts.skipped} skipped"
+    )
+    if not quiet:
+        width = max([len(PASS_RATE), *(len(n) for n in agg.metrics)])
+        for name, estimate in [*agg.metrics.items(), (PASS_RATE, agg.pass_rate)]:
+            click.echo(f"  {name.ljust(width)}  {estimate.format()}")
+    click.echo(f"report: {summary.out_dir / 'report.html'}")
+
+    failures = []
+    for name, threshold in thresholds.items():
+        found = agg.pass_rate if name == PASS_RATE else agg.metrics.get(name)
+        value = found.mean if found is not None else math.nan
+        if math.isnan(value) or value < threshold:
+            shown = "n/a" if math.isnan(value) else f"{value:.3f}"
+            failures.append(f"{name} = {shown} is below {threshold:g}")
+    if failures:
+        raise ThresholdFailed("--fail-under: " + "; ".join(failures))
+
+
+class ThresholdFailed(click.ClickException):
+    """A --fail-under threshold was not met: exit 1 (the run itself is complete and written)."""
+
+    exit_code = 1
+
+
+def parse_thresholds(values: tuple[str, ...]) -> dict[str, float]:
+    """`METRIC=VALUE` pairs; an unknown metric or a bad number is a usage error (exit 2)."""
+    from casesummary.eval.metrics import METRIC_NAMES, OPTIONAL_METRIC_NAMES
+
+    known = [*METRIC_NAMES, *OPTIONAL_METRIC_NAMES, PASS_RATE]
+    thresholds: dict[str, float] = {}
+    for value in values:
+        name, sep, number = value.partition("=")
+        name = name.strip()
+        if not sep:
+            raise click.UsageError(f"--fail-under {value!r}: expected METRIC=VALUE")
+        if name not in known:
+            raise click.UsageError(
+                f"--fail-under: unknown metric {name!r} (known: {', '.join(known)})"
+            )
+        try:
+            thresholds[name] = float(number)
+        except ValueError:
+            raise click.UsageError(f"--fail-under {value!r}: {number!r} is not a number") from None
+        if math.isnan(thresholds[name]):
+            raise click.UsageError(f"--fail-under {value!r}: {number!r} is not a number")
+    return thresholds
+
+
+def default_out_dir(prompt_spec: str, backend_spec: str) -> Path:
+    """runs/<UTC time>-<prompt>-<backend slug>."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return DEFAULT_RUNS / f"{stamp}-{_slug(Path(prompt_spec).stem)}-{_slug(backend_spec)}"
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:40].rstrip("-") or "run"

@@ -1,0 +1,314 @@
+"""run_eval over the real golden set: files, skips, isolated failures, the cache and resume."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casesummary.backends.base import BackendRequest, BackendResponse
+from casesummary.backends.oracle import OracleBackend
+from casesummary.eval.golden import GoldenCase, load_golden
+from casesummary.eval.rundir import read_records
+from casesummary.eval.runner import redact, run_eval
+from casesummary.exceptions import InvalidRunDirectory
+from casesummary.testing.fakes import FunctionBackend, good_answer
+
+
+@pytest.fixture(scope="module")
+def cases(golden_dir: Path) -> list[GoldenCase]:
+    return load_golden(golden_dir)
+
+
+def _answerable(cases: list[GoldenCase]) -> list[GoldenCase]:
+    return [c for c in cases if c.expect_skip is None]
+
+
+def _counting_oracle(golden_dir: Path) -> FunctionBackend:
+    """The oracle's answers through a FunctionBackend, so `calls` counts real backend calls."""
+    oracle = OracleBackend(golden_dir)
+    return FunctionBackend(lambda r: oracle.complete(r), name="oracle", model="golden")
+
+
+def _lines(run_dir: Path) -> list[dict[str, object]]:
+    text = (run_dir / "results.jsonl").read_text(encoding="utf-8")
+    assert text.endswith("\n")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_oracle_run_writes_the_run_directory_and_scores_the_ceiling(
+    tmp_path: Path, cases: list[GoldenCase], golden_dir: Path
+) -> None:
+    out = tmp_path / "run"
+    summary = run_eval(
+        cases,
+        backend=f"oracle:{golden_dir}",
+        prompt="summary",
+        taxonomy=None,
+        out_dir=out,
+        progress=False,
+    )
+    for name in ("run.json", "cases.json", "results.jsonl", "metrics.json", "report.md"):
+        assert (out / name).is_file(), name
+    lines = _lines(out)
+    assert len(lines) == len(cases)
+    by_id = {line["case_id"]: line for line in lines}
+    for case in cases:
+        line = by_id[case.id]
+        if case.expect_skip is not None:
+            assert (line["status"], line["reason"]) == ("skipped", case.expect_skip)
+            assert line["metrics"] == {}
+        else:
+            assert line["status"] == "ok", line
+            assert line["output"] == case.expected.model_dump(mode="json")  # type: ignore[union-attr]
+            assert line["metrics"]["similarity"] == pytest.approx(1.0)  # type: ignore[index]
+            assert line["provenance"]["backend"] == "oracle"  # type: ignore[index]
+    skipped = sum(c.expect_skip is not None for c in cases)
+    assert summary.aggregate.counts.skipped == skipped
+    assert summary.aggregate.counts.ok == len(cases) - skipped
+    assert summary.aggregate.metrics["similarity"].mean == pytest.approx(1.0)
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["counts"]["records"] == len(cases)
+    assert set(metrics["by_municipality"]) == {c.municipality for c in cases}
+    assert set(metrics["by_source_format"]) == {c.source_format.value for c in cases}
+
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["prompt_id"] == "summary"
+    assert run["backend"] == f"oracle:{golden_dir}"
+    assert (run["backend_name"], run["model"]) == ("oracle", "golden")
+    assert run["golden_dir"] == str(golden_dir.resolve())
+    assert run["finished"] is not None
+    assert len(run["prompt_fingerprint"]) == 64
+    assert not {"env", "environment", "api_key"} & set(run)
+
+
+def test_one_case_failing_is_a_failed_line_not_a_crashed_run(
+    tmp_path: Path, cases: list[GoldenCase]
+) -> None:
+    victim = _answerable(cases)[0]
+    victim_title = victim.load_item().title
+
+    def answer(request: BackendRequest) -> str | dict[str, object]:
+        if request.item.title == victim_title:
+            return "this is not JSON"
+        return good_answer(request.taxonomy)
+
+    summary = run_eval(
+        _answerable(cases)[:4],
+        backend=FunctionBackend(answer),
+        prompt="summary",
+        taxonomy=None,
+        out_dir=tmp_path / "run",
+        progress=False,
+    )
+    by_id = {r.case_id: r for r in read_records(tmp_path / "run" / "results.jsonl")}
+    assert by_id[victim.id].status == "failed"
+    assert by_id[victim.id].error_type
+    assert by_id[victim.id].message
+    assert [r.status for r in by_id.values()].count("ok") == 3
+    assert summary.aggregate.counts.failed == 1
+
+
+def test_the_cache_answers_unchanged_requests_and_repeats_are_new_samples(
+    tmp_path: Path, cases: list[GoldenCase], golden_dir: Path
+) -> None:
+    answerable = _answerable(cases)[:5]
+    backend = _counting_oracle(golden_dir)
+    cache = tmp_path / "cache"
+
+    def run(name: str, repeat: int = 1) -> None:
+        run_eval(
+            answerable,
+            backend=backend,
+            prompt="summary",
+            taxonomy=None,
+            out_dir=tmp_path / name,
+            cache_dir=cache,
+            repeat=repeat,
+            progress=False,
+        )
+
+    run("first")
+    assert len(backend.calls) == 5
+    run("second")
+    assert len(backend.calls) == 5  # nothing asked again
+
+    def outputs(name: str) -> dict[object, object]:
+        return {line["case_id"]: line["output"] for line in _lines(tmp_path / name)}
+
+    assert outputs("second") == outputs("first")
+    run("repeated", repeat=2)
+    assert len(backend.calls) == 10  # repeat 0 from the cache, repeat 1 asked
+    assert sorted(call.repeat for call in backend.calls[5:]) == [1] * 5
+    assert len(_lines(tmp_path / "repeated")) == 10
+
+
+def test_resume_runs_only_what_is_missing_and_drops_a_torn_line(
+    tmp_path: Path, cases: list[GoldenCase], golden_dir: Path
+) -> None:
+    subset = cases[:8]
+    full = tmp_path / "full"
+    run_eval(
+        subset,
+        backend=_counting_oracle(golden_dir),
+        prompt="summary",
+        taxonomy=None,
+        out_dir=full,
+        repeat=2,
+        progress=False,
+    )
+    # As a kill would leave it: some whole lines, then half of the next.
+    partial = tmp_path / "partial"
+    shutil.copytree(full, partial)
+    lines = (full / "results.jsonl").read_bytes().splitlines(keepends=True)
+    kept = lines[:6]
+    (partial / "results.jsonl").write_bytes(b"".join(kept) + lines[6][:40])
+    done = {(json.loads(x)["case_id"], json.loads(x)["repeat"]) for x in kept}
+
+    backend = _counting_oracle(golden_dir)
+    summary = run_eval(
+        subset,
+        backend=backend,
+        prompt="summary",
+        taxonomy=None,
+        out_dir=partial,
+        repeat=2,
+        resume=True,
+        progress=False,
+    )
+    asked = {(call.item.title, call.repeat) for call in backend.calls}
+    titles = {c.id: c.load_item().title for c in subset}
+    assert not {(titles[c], r) for c, r in done} & asked
+    missing_answerable = [
+        (c.id, r) for c in subset for r in range(2) if (c.id, r) not in done and not c.expect_skip
+    ]
+    assert len(backend.calls) == len(missing_answerable)
+    final = _lines(partial)
+    pairs = [(line["case_id"], line["repeat"]) for line in final]
+    assert len(pairs) == len(set(pairs)) == len(subset) * 2
+    assert summary.new_records == len(subset) * 2 - len(done)
+    run = json.loads((partial / "run.json").read_text(encoding="utf-8"))
+    assert len(run["resumed"]) == 1
+
+
+def test_resume_refuses_a_different_prompt_or_backend(
+    tmp_path: Path, cases: list[GoldenCase], golden_dir: Path
+) -> None:
+    out = tmp_path / "run"
+    spec = f"oracle:{golden_dir}"
+    run_eval(cases[:2], backend=spec, prompt="summary", taxonomy=None, out_dir=out, progress=False)
+    with pytest.raises(InvalidRunDirectory, match="cannot resume: the run used backend"):
+        run_eval(
+            cases[:2],
+            backend="baseline",
+            prompt="summary",
+            taxonomy=None,
+            out_dir=out,
+            resume=True,
+            progress=False,
+        )
+    run_file = out / "run.json"
+    run = json.loads(run_file.read_text(encoding="utf-8"))
+    run_file.write_text(json.dumps({**run, "prompt_fingerprint": "0" * 64}), encoding="utf-8")
+    with pytest.raises(InvalidRunDirectory, match="cannot resume: the run used prompt"):
+        run_eval(
+            cases[:2],
+            backend=spec,
+            prompt="summary",
+            taxonomy=None,
+            out_dir=out,
+            resume=True,
+            progress=False,
+        )
+
+
+def test_an_existing_run_is_not_overwritten_without_resume(
+    tmp_path: Path, cases: list[GoldenCase], golden_dir: Path
+) -> None:
+    out = tmp_path / "run"
+    spec = f"oracle:{golden_dir}"
+    run_eval(cases[:1], backend=spec, prompt="summary", taxonomy=None, out_dir=out, progress=False)
+    before = (out / "results.jsonl").read_bytes()
+    with pytest.raises(InvalidRunDirectory, match="already holds an eval run"):
+        run_eval(
+            cases[:1], backend=spec, prompt="summary", taxonomy=None, out_dir=out, progress=False
+        )
+    assert (out / "results.jsonl").read_bytes() == before
+
+
+class _PeakBackend:
+    """Counts how many requests are in flight at once."""
+
+    name = "peak"
+    model = "fake"
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self.peak = 0
+
+    def complete(self, request: BackendRequest) -> BackendResponse:
+        raise NotImplementedError
+
+    async def acomplete(self, request: BackendRequest) -> BackendResponse:
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        await asyncio.sleep(0.01)
+        self.in_flight -= 1
+        answer = json.dumps(good_answer(request.taxonomy), ensure_ascii=False)
+        return BackendResponse(content=answer, model=self.model)
+
+
+def test_concurrency_bounds_requests_in_flight(tmp_path: Path, cases: list[GoldenCase]) -> None:
+    backend = _PeakBackend()
+    run_eval(
+        _answerable(cases),
+        backend=backend,
+        prompt="summary",
+        taxonomy=None,
+        out_dir=tmp_path / "run",
+        concurrency=3,
+        progress=False,
+    )
+    assert backend.peak == 3
+
+
+def test_redact_removes_credentials_from_a_backend_spec() -> None:
+    spec = "openai-compatible:m@https://user:pw@llm.example/v1?api_key=abc&x=1"
+    assert redact(spec) == "openai-compatible:m@https://***@llm.example/v1?api_key=***&x=1"
+    assert redact("openai-compatible:m@http://127.0.0.1:8080/v1") == (
+        "openai-compatible:m@http://127.0.0.1:8080/v1"
+    )
+
+
+def test_progress_goes_to_stderr_only_when_asked(
+    tmp_path: Path,
+    cases: list[GoldenCase],
+    golden_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    spec = f"oracle:{golden_dir}"
+    run_eval(cases[:3], backend=spec, prompt="summary", taxonomy=None, out_dir=tmp_path / "quiet",
+             progress=False)  # fmt: skip
+    assert capsys.readouterr() == ("", "")
+    run_eval(cases[:3], backend=spec, prompt="summary", taxonomy=None, out_dir=tmp_path / "bar",
+             progress=True)  # fmt: skip
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "eval" in err
+    assert "3/3" in err
+
+
+def test_resume_of_a_directory_without_a_run_starts_one(
+    tmp_path: Path, cases: list[GoldenCase], golden_dir: Path
+) -> None:
+    out = tmp_path / "new"
+    summary = run_eval(
+        cases[:2], backend=f"oracle:{golden_dir}", prompt="summary", taxonomy=None, out_dir=out,
+        resume=True, progress=False,
+    )  # fmt: skip
+    assert summary.new_records == 2
+    assert len(_lines(out)) == 2
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["resumed"] == []
