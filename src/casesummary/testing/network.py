@@ -42,8 +42,8 @@ def block_network() -> Iterator[None]:
             raise NetworkBlockedError(f"network access blocked in tests: {address!r}")
         return original_connect_ex(self, address)
 
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]  # patched on purpose
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]  # patched on purpose
     try:
         yield
     finally:
