@@ -370,3 +370,14 @@ def test_openai_compatible_reask_and_record_then_replay(tmp_path: Path) -> None:
     assert replayed.model_dump(exclude={"provenance"}) == live.model_dump(exclude={"provenance"})
     assert replayed.provenance.attempts == 2
     assert (replayed.provenance.backend, replayed.provenance.model) == ("openai-compatible", "test")
+
+
+def test_disclosure_says_extractive_for_the_baseline_and_ai_for_models() -> None:
+    """Art. 50(4): citizens are told how the text was made; the baseline uses no model."""
+    from casesummary import load_item
+    from casesummary.result import AI_DISCLOSURE, EXTRACTIVE_DISCLOSURE
+
+    item = load_item(Path(__file__).parent / "data/fixtures/odense-beu-2025-pejlemaerker.item.json")
+    assert summarize(item, backend="baseline").disclosure == EXTRACTIVE_DISCLOSURE
+    model = FunctionBackend(lambda request: good_answer())
+    assert summarize(item, backend=model).disclosure == AI_DISCLOSURE

@@ -21,6 +21,11 @@ AI_DISCLOSURE = (
     "Denne tekst er genereret automatisk med kunstig intelligens ud fra dagsordenspunktet "
     "og er ikke gennemgået af en redaktør."
 )
+#: Shown instead when the text is extracted from the item by the offline baseline (no model).
+EXTRACTIVE_DISCLOSURE = (
+    "Denne tekst er sammensat automatisk af uddrag fra dagsordenspunktet uden brug af en "
+    "sprogmodel og er ikke gennemgået af en redaktør."
+)
 REVIEWED_DISCLOSURE = (
     "Denne tekst er genereret med kunstig intelligens ud fra dagsordenspunktet og er "
     "gennemgået af en redaktør, der har det redaktionelle ansvar."
@@ -92,6 +97,12 @@ class CaseSummary(PromptResult):
     disclosure: str = AI_DISCLOSURE
     review: Review = Field(default_factory=Review)
     provenance: Provenance
+
+    @classmethod
+    def from_answer(cls, answer: PromptResult, provenance: Provenance) -> CaseSummary:
+        """A fresh, unreviewed result, disclosed as AI-generated or as extracted."""
+        disclosure = EXTRACTIVE_DISCLOSURE if provenance.extractive else AI_DISCLOSURE
+        return cls(**answer.model_dump(), provenance=provenance, disclosure=disclosure)
 
     def approved(self, reviewer: str, at: datetime) -> CaseSummary:
         """A copy marked as reviewed by a person who holds editorial responsibility."""

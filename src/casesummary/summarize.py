@@ -240,7 +240,7 @@ class _Run:
             item_fingerprint=self.item.fingerprint,
             extractive=response.extractive,
         )
-        return CaseSummary(**answer.model_dump(), provenance=provenance)
+        return CaseSummary.from_answer(answer, provenance)
 
 
 async def _arun(run: _Run) -> CaseSummary:
