@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from casesummary.cli import main
-from casesummary.result import AI_DISCLOSURE, CaseSummary
+from casesummary.result import EXTRACTIVE_DISCLOSURE, CaseSummary
 
 CLI = Path(sys.executable).parent / "casesummary"
 HEADINGS = ["Prompt resultater", "Spørgsmål", "Opsummering", "Fordele", "Ulemper", "Emneord"]
@@ -58,7 +58,7 @@ def test_prints_the_prompt_resultater_block(
     assert len(pros) == 3
     assert len(cons) == 3
     assert all(line.startswith("  • ") for line in pros + cons)
-    assert AI_DISCLOSURE in lines
+    assert EXTRACTIVE_DISCLOSURE in lines
     assert lines[-1].startswith("[summary@1.0.0 · baseline/")
     # the baseline notice goes to stderr, in one line, saying how to choose a model
     assert err.count("\n") == 1
@@ -135,7 +135,7 @@ def test_meeting_summarises_open_items_and_reports_skipped_ones(
     assert "Punkt 1: Godkendelse af dagsorden\n(sprunget over: ingen tekst)" in out
     assert "(sprunget over: lukket punkt)" in out
     assert out.count("Prompt resultater") == 18  # items 3-20
-    assert out.count(AI_DISCLOSURE) == 18
+    assert out.count(EXTRACTIVE_DISCLOSURE) == 18
 
 
 def test_meeting_json_lists_every_item_with_its_status(
