@@ -64,3 +64,18 @@ def test_summarize_does_not_import_openai_for_offline_backends() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_public_names_survive_importing_every_submodule() -> None:
+    """A submodule named like a public function would replace it on the package once imported."""
+    code = (
+        "import importlib, pkgutil, types, casesummary\n"
+        "for m in pkgutil.walk_packages(casesummary.__path__, 'casesummary.'):\n"
+        "    if not m.name.endswith('__main__'):\n"
+        "        importlib.import_module(m.name)\n"
+        "bad = [n for n in casesummary.__all__\n"
+        "       if isinstance(getattr(casesummary, n), types.ModuleType)]\n"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
         Usage,
     )
     from casesummary.sources import load_item, load_items
-    from casesummary.summarize import asummarize, summarize, summarize_many
+    from casesummary.summarizer import asummarize, summarize, summarize_many
     from casesummary.taxonomy import Taxonomy, load_taxonomy
 
 _LAZY: dict[str, str] = {
@@ -86,14 +86,14 @@ _LAZY: dict[str, str] = {
     "TruncatedOutputError": "casesummary.exceptions",
     "Usage": "casesummary.result",
     "UserError": "casesummary.exceptions",
-    "asummarize": "casesummary.summarize",
+    "asummarize": "casesummary.summarizer",
     "get_backend": "casesummary.backends.registry",
     "load_item": "casesummary.sources",
     "load_items": "casesummary.sources",
     "load_prompt": "casesummary.prompt",
     "load_taxonomy": "casesummary.taxonomy",
-    "summarize": "casesummary.summarize",
-    "summarize_many": "casesummary.summarize",
+    "summarize": "casesummary.summarizer",
+    "summarize_many": "casesummary.summarizer",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])

@@ -57,7 +57,7 @@ def command(
     from casesummary.backends.registry import get_backend, resolve_backend_spec
     from casesummary.prompt import load_prompt
     from casesummary.sources import load_items
-    from casesummary.summarize import summarize, summarize_many
+    from casesummary.summarizer import summarize, summarize_many
     from casesummary.taxonomy import load_taxonomy
 
     items = load_items(file)
@@ -114,7 +114,7 @@ def _select(items: list[AgendaItem], number: str) -> list[AgendaItem]:
 
 def _check_single(item: AgendaItem) -> None:
     from casesummary.exceptions import NothingToSummarize
-    from casesummary.summarize import check_summarizable
+    from casesummary.summarizer import check_summarizable
 
     try:
         check_summarizable(item)

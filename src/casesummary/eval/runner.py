@@ -248,7 +248,7 @@ async def _evaluate(
     taxonomy: Taxonomy,
 ) -> CaseRecord:
     """One (case, repeat): summarise, score, and describe the outcome as a record."""
-    from casesummary.summarize import asummarize
+    from casesummary.summarizer import asummarize
 
     base: dict[str, Any] = {"case_id": case.id, "repeat": rep}
     if isinstance(item, Exception):
