@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casesummary.eval import danish
+from casesummary import danish
 
 
 def test_tokens_keep_danish_letters_and_danish_numbers_whole() -> None:

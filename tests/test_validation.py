@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from casesummary.danish import sentences
 from casesummary.exceptions import OutputValidationError
 from casesummary.result import PromptResult
 from casesummary.taxonomy import Taxonomy, Topic, load_taxonomy
 from casesummary.testing import good_answer
-from casesummary.validation import answer_schema, split_sentences, validate_answer
+from casesummary.validation import answer_schema, validate_answer
 
 TAXONOMY = load_taxonomy()
 
@@ -185,5 +186,5 @@ def test_custom_taxonomy_is_enforced() -> None:
         ("Hvad sker der? Det ved ingen! Men vi prøver.", 3),
     ],
 )
-def test_split_sentences(text: str, count: int) -> None:
-    assert len(split_sentences(text)) == count
+def test_summary_sentences_are_counted_the_danish_way(text: str, count: int) -> None:
+    assert len(sentences(text)) == count

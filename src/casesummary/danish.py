@@ -1,4 +1,6 @@
-"""Danish text tools for the metrics: tokens, stems, stopwords, sentences, numbers, dates, names.
+"""Danish text tools: sentences, tokens, stems, stopwords, numbers, dates and names.
+
+One place for the language rules that validation, the baseline and the metrics share.
 
 Everything here is offline and deterministic: snowballstemmer's Danish stemmer, the stopwordsiso
 Danish list and a few regular expressions that know Danish number and date formats
@@ -20,11 +22,13 @@ _BARE_NUMBER_RE = re.compile(rf"(?<!\d)(?:{NUMBER_TEXT})(?!\d)")
 _TOKEN_RE = re.compile(rf"(?<!\d)(?:{NUMBER_TEXT})(?!\d)|{WORD_RE.pattern}")
 
 #: Words ending in "." that never end a sentence: they always introduce what follows.
-_NON_TERMINAL_ABBREVIATIONS = frozenset(
+#: ("kr.", "mio." and "mia." are not here: they end a sentence when a capital follows.)
+NON_TERMINAL_ABBREVIATIONS = frozenset(
     str.split(
         """
-    bl.a jf jvf f.eks fx ca nr pkt stk kl d evt inkl ekskl vedr iflg hhv pga dvs mht vha ifm
-    ift tlf att st afd ang alm adm sml ovf o.a m.fl
+    bl.a jf jvf f.eks fx ca nr pkt stk kl d evt inkl incl ekskl vedr iflg hhv pga dvs mht vha
+    ifm ift iht tlf att st afd ang alm adm sml ovf o.a m.fl mv m.v m.m osv etc el pr ml ex p.t
+    pt s
     """
     )
 )
@@ -186,15 +190,17 @@ def sentences(text: str) -> list[str]:
 
 
 def _is_boundary(before: str, after: str) -> bool:
-    if not after or not (after[0].isupper() or after[0] in "\"'«»“”„("):
+    if not after or not (after[0].isupper() or after[0] in "\"'«»“”„"):
         return False
     last = before.split()[-1] if before.split() else ""
     if last.endswith("."):
         core = last.strip("(\"'«»“”„").rstrip(".").casefold()
-        if core in _NON_TERMINAL_ABBREVIATIONS:
+        if core in NON_TERMINAL_ABBREVIATIONS:
             return False
         if len(core) == 1 and core.isalpha():
             return False  # an initial: "Thomas B. Thriges Gade"
+        if core.isdigit() and len(core) <= 2:
+            return False  # an ordinal: "punkt 3. Scenarie", "den 26. August"
     return True
 
 

@@ -13,6 +13,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from casesummary.danish import sentences
 from casesummary.exceptions import OutputValidationError
 from casesummary.result import PromptResult
 
@@ -36,12 +37,6 @@ NEGATIONS = ("ikke", "ingen", "intet", "aldrig")
 _FIELDS = ("question", "summary", "pros", "cons", "keywords")
 _ITEM_LIMITS = {"pros": (3, 3), "cons": (3, 3), "keywords": (1, 3)}
 _WORD = re.compile(r"\w+", re.UNICODE)
-#: Abbreviations whose full stop does not end a sentence.
-_ABBREVIATIONS = frozenset(
-    {"bl.a", "f.eks", "fx", "jf", "ca", "nr", "pkt", "stk", "mv", "m.v", "m.fl", "evt", "inkl",
-     "ekskl", "vedr", "iht", "ift", "dvs", "osv", "etc", "hhv", "pga", "kl", "tlf", "mht"}
-)  # fmt: skip
-_SENTENCE_END = re.compile(r"[.!?]+[\"”»)]*\s+(?=[A-ZÆØÅ0-9\"“«(])")
 
 
 def answer_schema(taxonomy: Taxonomy) -> dict[str, Any]:
@@ -171,9 +166,9 @@ def semantic_errors(data: dict[str, Any]) -> list[str]:
     if isinstance(question, str):
         errors += question_errors(question)
     if isinstance(summary, str):
-        sentences = len(split_sentences(summary))
-        if not 2 <= sentences <= 3:
-            errors.append(f"summary: must be two or three sentences, not {sentences}")
+        count = len(sentences(summary))
+        if not 2 <= count <= 3:
+            errors.append(f"summary: must be two or three sentences, not {count}")
     lists = {f: _strings(data.get(f)) for f in ("pros", "cons", "keywords")}
     for field, points in lists.items():
         if any(not p.strip() for p in points):
@@ -207,23 +202,6 @@ def question_errors(question: str) -> list[str]:
     if negations:
         errors.append(f"question: must be neutral, without the negation {negations[0]!r}")
     return errors
-
-
-def split_sentences(text: str) -> list[str]:
-    """Danish sentences in `text`; abbreviations and ordinals ('26. august') do not end one."""
-    sentences: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        before = text[start : match.start()].split()
-        last = before[-1].casefold().rstrip(".") if before else ""
-        if match.group().startswith(".") and (last in _ABBREVIATIONS or len(last) == 1):
-            continue
-        sentences.append(text[start : match.end()].strip())
-        start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        sentences.append(tail)
-    return sentences
 
 
 def _norm(point: str) -> str:

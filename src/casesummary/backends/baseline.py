@@ -22,11 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from casesummary.backends.base import BackendRequest, BackendResponse
+from casesummary.danish import NON_TERMINAL_ABBREVIATIONS, sentences
 from casesummary.exceptions import InvalidBackendSpec
 from casesummary.item import AgendaItem, SectionKind
 from casesummary.result import PromptResult, Usage
 from casesummary.taxonomy import Taxonomy, Topic
-from casesummary.validation import question_errors, split_sentences
+from casesummary.validation import question_errors
 
 NAME = "baseline"
 MODEL = "extractive-v1"
@@ -86,16 +87,6 @@ def extract(item: AgendaItem, taxonomy: Taxonomy) -> PromptResult:
 
 _LIST_MARKER = re.compile(r"^(?:[-•*–·▪]|\d{1,2}[.)]|[a-zæøå][.)])\s+")
 _TERMINAL = (".", "!", "?", ":")
-_ABBREVIATIONS = frozenset(
-    {
-        "bl.a", "jf", "jvf", "f.eks", "fx", "ca", "nr", "pkt", "stk", "dvs", "evt", "inkl",
-        "incl", "ekskl", "mht", "vedr", "osv", "mv", "m.v", "m.m", "kl", "tlf", "hhv", "ift",
-        "iht", "pga", "vha", "sml", "s", "ang", "el", "pr", "ml", "ex", "p.t", "pt",
-    }
-)  # fmt: skip
-# Period + space + capital letter is a sentence end, unless the word before is one of the above
-# or a one/two-digit ordinal ("punkt 3. Scenarie"). "kr." and "mio." end sentences only then.
-_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"„“«]?[A-ZÆØÅ])")
 
 
 @dataclass(frozen=True)
@@ -127,23 +118,11 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
-def sentences(text: str) -> list[str]:
-    """Split prose into sentences without breaking at "kr.", "bl.a.", "26. august" and kin."""
-    pieces = _SPLIT.split(" ".join(text.split()))
-    out: list[str] = []
-    for piece in pieces:
-        if out and _ends_in_abbreviation(out[-1]):
-            out[-1] = f"{out[-1]} {piece}"
-        else:
-            out.append(piece)
-    return [s.strip() for s in out if s.strip()]
-
-
 def _ends_in_abbreviation(text: str) -> bool:
     if not text.endswith("."):
         return False
     last = text.rsplit(" ", 1)[-1].rstrip(".").casefold()
-    return last in _ABBREVIATIONS or (last.isdigit() and len(last) <= 2)
+    return last in NON_TERMINAL_ABBREVIATIONS or (last.isdigit() and len(last) <= 2)
 
 
 def _prose(kinds: Iterable[SectionKind], item: AgendaItem) -> list[str]:
@@ -208,7 +187,7 @@ def _strip_end(text: str) -> str:
     text = text.rstrip(" ,;:–-")
     while text.endswith("."):
         last = text.rsplit(" ", 1)[-1].rstrip(".").casefold()
-        if last in _ABBREVIATIONS or last in {"kr", "mio", "mia"}:
+        if last in NON_TERMINAL_ABBREVIATIONS or last in {"kr", "mio", "mia"}:
             break
         text = text[:-1].rstrip(" ,;:–-")
     return text
@@ -439,7 +418,7 @@ _SUMMARY_ORDER = (
 def _summary(item: AgendaItem) -> str:
     """Two or three of the item's first sentences, marked as an extract.
 
-    Sentences are counted by `validation.split_sentences`, the same rule the answer is checked
+    Sentences are counted by `danish.sentences`, the same rule the answer is checked
     with, so an odd abbreviation in the source cannot push the count outside two or three.
     """
     chosen: list[str] = []
@@ -447,7 +426,7 @@ def _summary(item: AgendaItem) -> str:
         shortened = _shorten(sentence, _MAX_SENTENCE)
         if not shortened.endswith((".", "!")):
             shortened += "."
-        if shortened in chosen or len(split_sentences(shortened)) != 1:
+        if shortened in chosen or len(sentences(shortened)) != 1:
             continue
         chosen.append(shortened)
         if len(chosen) == 3 or (len(chosen) == 2 and len(" ".join(chosen)) >= 220):
@@ -457,7 +436,7 @@ def _summary(item: AgendaItem) -> str:
         f"Punktet har overskriften „{title}“.",
         "Dagsordenspunktet indeholder ikke yderligere tekst ud over overskriften.",
     ):
-        if len(chosen) < 2 and len(split_sentences(filler)) == 1:
+        if len(chosen) < 2 and len(sentences(filler)) == 1:
             chosen.append(filler)
     return EXTRACT_MARKER + " ".join(chosen[:3])
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from casesummary.eval import danish
+from casesummary import danish
 from casesummary.result import PromptResult
 from casesummary.taxonomy import Taxonomy
 
