@@ -106,16 +106,25 @@ def summarize_many(
     a broken prompt or taxonomy) are raised at once, before any item runs. Inside a running event
     loop this runs in a worker thread; async code can await `asummarize_many` instead.
     """
-    coro = asummarize_many(
-        items,
-        backend=backend,
-        prompt=prompt,
-        taxonomy=taxonomy,
-        concurrency=concurrency,
-        progress=progress,
-        max_reasks=max_reasks,
-        repeat=repeat,
-    )
+    chosen = _backend(backend)
+
+    async def run_and_release() -> list[CaseSummary | SummaryFailure]:
+        try:
+            return await asummarize_many(
+                items,
+                backend=chosen,
+                prompt=prompt,
+                taxonomy=taxonomy,
+                concurrency=concurrency,
+                progress=progress,
+                max_reasks=max_reasks,
+                repeat=repeat,
+            )
+        finally:
+            # The loop made here dies on return: close connections bound to it (no socket leak).
+            await _release_loop_resources(chosen)
+
+    coro = run_and_release()
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -168,6 +177,14 @@ async def asummarize_many(
         return outcome
 
     return list(await asyncio.gather(*(one(i) for i in batch)))
+
+
+async def _release_loop_resources(backend: Backend) -> None:
+    """Await `aclose()` on the backend, or on the backend a recorder wraps, if it has one."""
+    for candidate in (backend, getattr(backend, "inner", None)):
+        aclose = getattr(candidate, "aclose", None)
+        if callable(aclose):
+            await aclose()
 
 
 def check_summarizable(item: AgendaItem) -> None:

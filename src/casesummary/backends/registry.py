@@ -129,6 +129,8 @@ def _check_form(spec: str, name: str, rest: str) -> None:
             raise bad("the recordings directory is missing")
         if not Path(rest.strip()).is_dir():
             raise bad(f"the recordings directory {rest.strip()!r} does not exist")
+    if name == "oracle" and rest.strip() and not Path(rest.strip()).is_dir():
+        raise bad(f"the golden directory {rest.strip()!r} does not exist")
     if name in ("record", "cache"):
         directory, eq, inner = rest.partition("=")
         if not eq or not directory.strip() or not inner.strip():

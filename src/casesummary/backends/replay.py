@@ -138,6 +138,12 @@ class RecordingBackend:
     def __init__(self, inner: Backend, directory: str | Path, *, reuse: bool = False) -> None:
         self.inner = inner
         self.directory = Path(directory)
+        try:  # fail before any item runs, not as an untyped OSError on the first answer
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidRunDirectory(
+                f"cannot create the recordings directory ({exc.strerror})", path=self.directory
+            ) from None
         self.reuse = reuse
         self.name: str = inner.name
         self.model: str = inner.model

@@ -37,6 +37,7 @@ from casesummary.eval.rundir import (
     write_text,
 )
 from casesummary.exceptions import InvalidRunDirectory, NothingToSummarize
+from casesummary.redact import mask_cpr
 from casesummary.result import PromptResult
 
 if TYPE_CHECKING:
@@ -139,6 +140,8 @@ async def arun_eval(
         started=_now(),
         casesummary_version=_version(),
     )
+    # Read what a resumed run holds before writing anything, so a refused resume changes nothing.
+    previous = {c.id: c for c in _previous_cases(out)} if resume else {}
     info, done = _prepare(out, info, resume=resume)
     if cache_dir is not None:
         from casesummary.backends.replay import RecordingBackend
@@ -153,7 +156,6 @@ async def arun_eval(
         except Exception as exc:  # an unreadable case is a failed line for each repeat
             items[case.id] = exc
         infos.append(_case_info(case, items[case.id]))
-    previous = {c.id: c for c in _previous_cases(out)} if resume else {}
     merged = {**previous, **{c.id: c for c in infos}}
     write_text(out / CASES_FILE, dump_list(list(merged.values())))
 
@@ -169,7 +171,7 @@ async def arun_eval(
             record = await _evaluate(
                 case, rep, items[case.id], backend=model_backend, prompt=template, taxonomy=tax
             )
-        writer.write(record)
+        writer.write(_masked(record))
         bar.update(1)
 
     try:
@@ -331,10 +333,31 @@ def _case_info(case: GoldenCase, item: AgendaItem | Exception) -> CaseInfo:
         item_number=case.item_number,
         hard=case.hard,
         expect_skip=case.expect_skip,
-        title=title,
-        source_excerpt=excerpt,
-        expected=case.expected.model_dump(mode="json") if case.expected else None,
+        title=mask_cpr(title) if title is not None else None,
+        source_excerpt=mask_cpr(excerpt),
+        expected=_mask_texts(case.expected.model_dump(mode="json")) if case.expected else None,
     )
+
+
+def _masked(record: CaseRecord) -> CaseRecord:
+    """The record with CPR numbers masked in every text it carries (answer, message, reason)."""
+    return record.model_copy(
+        update={
+            "output": _mask_texts(record.output),
+            "message": _mask_texts(record.message),
+            "reason": _mask_texts(record.reason),
+        }
+    )
+
+
+def _mask_texts(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_cpr(value)
+    if isinstance(value, list):
+        return [_mask_texts(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_texts(v) for k, v in value.items()}
+    return value
 
 
 def _golden_dir(cases: Sequence[GoldenCase]) -> str | None:
