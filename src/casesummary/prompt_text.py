@@ -45,6 +45,8 @@ EXPENDABLE: tuple[SectionKind, ...] = (
 #: Shortened last and never dropped.
 PROTECTED: tuple[SectionKind, ...] = (SectionKind.RECOMMENDATION, SectionKind.SUMMARY)
 CUT = "[…]"
+#: Between the title block and each section block.
+BLOCK_GAP = "\n\n"
 #: A section cut to fewer tokens than this is dropped instead (unless it is protected).
 MIN_KEEP_TOKENS = 40
 
@@ -60,18 +62,19 @@ def render_item(item: AgendaItem, max_tokens: int | None = None) -> str:
     text = _render(item, ordered, texts)
     if max_tokens is None:
         return text
+    counted: dict[str, int] = {}
     for kind in EXPENDABLE:
         for index in reversed(range(len(ordered))):
             if ordered[index].kind is not kind or texts[index] is None:
                 continue
-            over = count_tokens(text) - max_tokens
+            over = _count_blocks(item, ordered, texts, counted) - max_tokens
             if over <= 0:
                 return text
             current = texts[index] or ""
             keep = count_tokens(current) - over
             texts[index] = shorten(current, keep) if keep >= MIN_KEEP_TOKENS else None
             text = _render(item, ordered, texts)
-    if count_tokens(text) > max_tokens:
+    if _count_blocks(item, ordered, texts, counted) > max_tokens:
         _share_protected(item, ordered, texts, max_tokens)
         text = _render(item, ordered, texts)
     return text
@@ -100,6 +103,10 @@ def _share_protected(
 
 
 def _render(item: AgendaItem, sections: list[Section], texts: list[str | None]) -> str:
+    return BLOCK_GAP.join(_blocks(item, sections, texts))
+
+
+def _blocks(item: AgendaItem, sections: list[Section], texts: list[str | None]) -> list[str]:
     lines = [f"# {item.title}"]
     number = f"Sagsnr. {item.case_number}" if item.case_number else None
     meta = [part for part in (item.case_type, number) if part]
@@ -109,7 +116,28 @@ def _render(item: AgendaItem, sections: list[Section], texts: list[str | None]) 
     for section, body in zip(sections, texts, strict=True):
         if body is not None:
             blocks.append(f"## {section.heading}\n{body}" if body else f"## {section.heading}")
-    return "\n\n".join(blocks)
+    return blocks
+
+
+def _count_blocks(
+    item: AgendaItem, sections: list[Section], texts: list[str | None], counted: dict[str, int]
+) -> int:
+    """count_tokens(_render(...)), counting only blocks not counted before (in `counted`).
+
+    Exact: every block starts with "#", and o200k_base's pre-tokenizer always splits between
+    a newline and a following "#", so the text's tokens are the sum of its blocks' tokens, each
+    block with the gap after it. Re-counting the whole text after each cut made shrinking an
+    over-budget item quadratic (20 ms for a 7,800-token item, most of a bulk run's CPU).
+    """
+    blocks = _blocks(item, sections, texts)
+    total = 0
+    for position, block in enumerate(blocks):
+        segment = block if position == len(blocks) - 1 else block + BLOCK_GAP
+        tokens = counted.get(segment)
+        if tokens is None:
+            tokens = counted[segment] = count_tokens(segment)
+        total += tokens
+    return total
 
 
 def shorten(text: str, max_tokens: int) -> str:

@@ -105,6 +105,8 @@ class TooDeeplyNested(ValueError):
 
 
 def _check_depth(html: str) -> None:
+    if html.count("<") <= MAX_DEPTH:
+        return  # fewer tags than the limit cannot nest deeper than it
     depth = 0
     for match in _TAG_TOKEN.finditer(html):
         closing, name, self_closing = match.groups()

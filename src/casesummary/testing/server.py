@@ -424,6 +424,9 @@ def _fault_answer(fault: StubFault) -> StubAnswer | StubError | None:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # socketserver's default listen backlog is 5: a client opening 16 connections at once
+    # would have SYNs dropped and retried a second later, which no real API server does.
+    request_queue_size = 128
     stub: OpenAIStubServer
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
