@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +80,29 @@ def test_public_names_survive_importing_every_submodule() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_all_lists_exactly_the_lazy_names() -> None:
+    from casesummary import _LAZY
+
+    assert set(casesummary.__all__) == {*_LAZY, "__version__"}
+
+
+def test_user_code_type_checks_under_mypy_strict(tmp_path: Path) -> None:
+    """`from casesummary import X` must be an explicit re-export for a user's `mypy --strict`."""
+    names = [n for n in casesummary.__all__ if n != "__version__"]
+    user = tmp_path / "user_code.py"
+    user.write_text(
+        f"from casesummary import {', '.join(names)}\n"
+        "item: AgendaItem = load_item('x.json')\n"
+        "result: CaseSummary = summarize(item, backend='baseline')\n"
+        "question: str = result.question\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(user)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         InvalidAgendaItem,
         InvalidBackendSpec,
         InvalidGoldenCase,
+        InvalidPriceTable,
         InvalidPrompt,
         InvalidRunDirectory,
         InvalidTaxonomy,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
         Usage,
     )
     from casesummary.sources import load_item, load_items
-    from casesummary.summarizer import asummarize, summarize, summarize_many
+    from casesummary.summarizer import asummarize, asummarize_many, summarize, summarize_many
     from casesummary.taxonomy import Taxonomy, load_taxonomy
 
 _LAZY: dict[str, str] = {
@@ -65,6 +66,7 @@ _LAZY: dict[str, str] = {
     "InvalidAgendaItem": "casesummary.exceptions",
     "InvalidBackendSpec": "casesummary.exceptions",
     "InvalidGoldenCase": "casesummary.exceptions",
+    "InvalidPriceTable": "casesummary.exceptions",
     "InvalidPrompt": "casesummary.exceptions",
     "InvalidRunDirectory": "casesummary.exceptions",
     "InvalidTaxonomy": "casesummary.exceptions",
@@ -87,6 +89,7 @@ _LAZY: dict[str, str] = {
     "Usage": "casesummary.result",
     "UserError": "casesummary.exceptions",
     "asummarize": "casesummary.summarizer",
+    "asummarize_many": "casesummary.summarizer",
     "get_backend": "casesummary.backends.registry",
     "load_item": "casesummary.sources",
     "load_items": "casesummary.sources",
@@ -96,7 +99,55 @@ _LAZY: dict[str, str] = {
     "summarize_many": "casesummary.summarizer",
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+# A literal list: type checkers read it to know which names are re-exported.
+__all__ = [
+    "AgendaItem",
+    "Attachment",
+    "Backend",
+    "BackendConnectionError",
+    "BackendError",
+    "BackendHTTPError",
+    "BackendRequest",
+    "BackendResponse",
+    "CaseSummary",
+    "CaseSummaryError",
+    "ContentFilterError",
+    "InvalidAgendaItem",
+    "InvalidBackendSpec",
+    "InvalidGoldenCase",
+    "InvalidPriceTable",
+    "InvalidPrompt",
+    "InvalidRunDirectory",
+    "InvalidTaxonomy",
+    "Message",
+    "NothingToSummarize",
+    "OutputValidationError",
+    "PromptResult",
+    "PromptTemplate",
+    "Provenance",
+    "RefusalError",
+    "ReplayMissError",
+    "RetriesExhausted",
+    "Review",
+    "Section",
+    "SectionKind",
+    "SourceFormat",
+    "SummaryFailure",
+    "Taxonomy",
+    "TruncatedOutputError",
+    "Usage",
+    "UserError",
+    "__version__",
+    "asummarize",
+    "asummarize_many",
+    "get_backend",
+    "load_item",
+    "load_items",
+    "load_prompt",
+    "load_taxonomy",
+    "summarize",
+    "summarize_many",
+]
 
 
 def __getattr__(name: str) -> Any:
