@@ -28,7 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class CaseSummaryError(Exception):
@@ -176,3 +179,10 @@ class RetriesExhausted(BackendError):
         self.last_error = last_error
         self.last_output = last_output
         super().__init__(f"{message} after {attempts} attempts: {last_error}")
+
+
+def first_error(exc: ValidationError) -> str:
+    """`loc.path: message` of a pydantic error's first problem (just the message at the root)."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else str(first["msg"])

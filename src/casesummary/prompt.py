@@ -214,7 +214,11 @@ def parse_prompt(text: str, path: Path) -> PromptTemplate:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "front matter"
-        raise InvalidPrompt(f"front matter field {where!r}: {first['msg']}", path=path) from None
+        quoted = f'{where}: "{first["input"]}"'
+        hint = f" (write it in quotes: {quoted})" if first["type"] == "string_type" else ""
+        raise InvalidPrompt(
+            f"front matter field {where!r}: {first['msg']}{hint}", path=path
+        ) from None
     parts = _split_parts(text.replace("\r\n", "\n")[match.end() :], path)
     return PromptTemplate(
         id=front.id,

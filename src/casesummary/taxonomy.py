@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from casesummary.exceptions import InvalidTaxonomy
+from casesummary.exceptions import InvalidTaxonomy, first_error
 
 
 class Topic(BaseModel):
@@ -82,6 +82,4 @@ def load_taxonomy(source: str | Path | Taxonomy | None = None) -> Taxonomy:
     try:
         return Taxonomy.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidTaxonomy(f"{where}: {first['msg']}", path=path) from None
+        raise InvalidTaxonomy(first_error(exc), path=path) from None

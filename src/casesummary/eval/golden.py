@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from casesummary.exceptions import InvalidAgendaItem, InvalidGoldenCase
+from casesummary.exceptions import InvalidAgendaItem, InvalidGoldenCase, first_error
 from casesummary.item import AgendaItem, SourceFormat
 from casesummary.result import PromptResult
 
@@ -157,7 +157,7 @@ def _read_case_file(path: Path) -> _CaseFile:
     try:
         return _CaseFile.model_validate(raw)
     except ValidationError as exc:
-        raise InvalidGoldenCase(_first_error(exc), path=path) from None
+        raise InvalidGoldenCase(first_error(exc), path=path) from None
 
 
 def _find_input(directory: Path, source_format: SourceFormat) -> Path:
@@ -178,14 +178,8 @@ def _read_expected(path: Path) -> PromptResult:
     except OSError as exc:
         raise InvalidGoldenCase(f"cannot read ({exc.strerror})", path=path) from None
     except ValidationError as exc:
-        reason = f"not a valid PromptResult: {_first_error(exc)}"
+        reason = f"not a valid PromptResult: {first_error(exc)}"
         raise InvalidGoldenCase(reason, path=path) from None
-
-
-def _first_error(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return f"{where}: {first['msg']}" if where else str(first["msg"])
 
 
 def expected_json(result: PromptResult) -> str:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from casesummary.exceptions import InvalidPriceTable
+from casesummary.exceptions import InvalidPriceTable, first_error
 from casesummary.result import Usage
 
 PRICES_FILE = "prices.yaml"
@@ -92,9 +92,7 @@ def _read(path: Path) -> PriceTable:
     try:
         return PriceTable.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidPriceTable(f"{where}: {first['msg']}", path=path) from None
+        raise InvalidPriceTable(first_error(exc), path=path) from None
 
 
 def cost_usd(model: str, usage: Usage, *, prices: PriceTable | None = None) -> float | None:
