@@ -1,0 +1,81 @@
+"""Offline extractive backend: the default with no model, and the floor every prompt must beat.
+
+It answers from the item's own text, deterministically and without a network, one module per
+part of the answer:
+
+- `question`: the first decision in the Indstilling turned into "Bør <kommune> <verb> …?";
+  the title is the fallback. Clauses with negation words are skipped, never edited. The
+  <kommune> comes from `municipality`.
+- `summary`: the first two or three sentences of the Sagsresumé/Beslutningstema (else the
+  Sagsfremstilling), always starting with "Uddrag af dagsordenspunktet: " so a reader can see
+  the text is quoted, not written.
+- `arguments`: pros/cons, the item's own sentences with benefit or cost/risk cue words (the
+  numbered points of a Sagsresumé count as pros: they are what is proposed). Cons quoted from the
+  item are labelled "Udgift: …" or "Mulig ulempe: …"; missing points are filled with cautious,
+  item-specific statements ("Risiko for at …", "Mulighed for at …") built from title and economy.
+- `keywords`: taxonomy topics scored by cue-stem occurrences (title weighted higher).
+
+`_text` holds the text preparation they share.
+"""
+
+from __future__ import annotations
+
+from casesummary.backends.base import BackendRequest, BackendResponse
+from casesummary.backends.baseline.arguments import pros_and_cons
+from casesummary.backends.baseline.keywords import keywords_for
+from casesummary.backends.baseline.municipality import municipality_of
+from casesummary.backends.baseline.question import question_for
+from casesummary.backends.baseline.summary import EXTRACT_MARKER, summary_for
+from casesummary.exceptions import InvalidBackendSpec
+from casesummary.item import AgendaItem
+from casesummary.result import PromptResult, Usage
+from casesummary.taxonomy import Taxonomy
+
+NAME = "baseline"
+MODEL = "extractive-v1"
+
+
+class BaselineBackend:
+    """Answers with an extractive Prompt resultater block built from the item itself."""
+
+    name: str = NAME
+    model: str = MODEL
+
+    def complete(self, request: BackendRequest) -> BackendResponse:
+        result = extract(request.item, request.taxonomy)
+        return BackendResponse(
+            content=result.model_dump_json(),
+            model=MODEL,
+            structured_mode="none",
+            usage=Usage(),
+            extractive=True,
+        )
+
+    async def acomplete(self, request: BackendRequest) -> BackendResponse:
+        # CPU-only and a few milliseconds: a thread would cost more than it saves.
+        return self.complete(request)
+
+
+def from_spec(rest: str) -> BaselineBackend:
+    """Registry factory: `baseline` takes no options."""
+    if rest.strip():
+        raise InvalidBackendSpec(f"baseline:{rest}", "the baseline backend takes no options")
+    return BaselineBackend()
+
+
+def extract(item: AgendaItem, taxonomy: Taxonomy) -> PromptResult:
+    """The baseline answer for one item: same item and taxonomy, byte-identical result."""
+    municipality = municipality_of(item)
+    question = question_for(item, municipality)
+    summary = summary_for(item)
+    pros, cons = pros_and_cons(item, question, summary)
+    return PromptResult(
+        question=question,
+        summary=summary,
+        pros=pros,
+        cons=cons,
+        keywords=keywords_for(item, taxonomy),
+    )
+
+
+__all__ = ["EXTRACT_MARKER", "MODEL", "NAME", "BaselineBackend", "extract", "from_spec"]
