@@ -23,7 +23,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from casesummary.eval.stats import Estimate, NanFloat, bootstrap_ci, mean
-from casesummary.exceptions import InvalidRunDirectory
+from casesummary.exceptions import InvalidRunDirectory, first_error
 
 RUN_FILE = "run.json"
 CASES_FILE = "cases.json"
@@ -329,9 +329,7 @@ def read_model(path: Path, model: type[_M]) -> _M:
     except OSError as exc:
         raise InvalidRunDirectory(f"cannot read ({exc.strerror})", path=path) from None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidRunDirectory(f"{where}: {first['msg']}", path=path) from None
+        raise InvalidRunDirectory(first_error(exc), path=path) from None
 
 
 def write_text(path: Path, text: str) -> None:
