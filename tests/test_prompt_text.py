@@ -144,3 +144,74 @@ def test_shorten_keeps_list_numbers_with_their_item() -> None:
     short = shorten(text, count_tokens("Pejlemærker:\n1. Første punkt her.") + 4)
     assert short == f"Pejlemærker:\n1. Første punkt her. {CUT}"
     assert shorten(text, 1000) == text
+
+
+# -- the byte bound: a text short enough in bytes is not counted ---------------------------
+
+
+def _corpus(fixtures_dir: Path) -> list[AgendaItem]:
+    golden = Path(__file__).resolve().parent.parent / "golden"
+    paths = [
+        *sorted(golden.glob("*/input.*")),
+        fixtures_dir / ODENSE,
+        fixtures_dir / HVIDOVRE,
+    ]
+    long = "Denne sætning fylder en del i teksten. " * 60
+    made = [
+        _item(
+            ("Beslutningstema", SectionKind.SUMMARY, long.strip()),
+            ("Indstilling", SectionKind.RECOMMENDATION, long.strip()),
+            ("Beslutning", SectionKind.DECISION, "Godkendt."),
+        ),
+        _item(
+            ("Sagsfremstilling", SectionKind.PRESENTATION, long.strip()),
+            ("Høring", SectionKind.OTHER, "Ingen bemærkninger. " * 30),
+            ("Retsgrundlag", SectionKind.LEGAL, "Loven."),
+        ),
+    ]
+    return [item for path in paths for item in load_items(path) if item.has_text] + made
+
+
+def test_shortcuts_give_what_full_counting_gives(
+    fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The byte bound changes no output: compare with counting every text."""
+    import casesummary.prompt_text as module
+
+    items = _corpus(fixtures_dir)
+    budgets = (1, 40, 120, 400, 1000, 2000, 4000, 6000)
+
+    def renders() -> list[str]:
+        out = []
+        for item in items:
+            full = render_item(item)
+            tokens, size = count_tokens(full), len(full.encode())
+            sizes = {tokens - 1, tokens, tokens + 1, size - 1, size, size + 1}
+            for budget in sorted({*budgets, *(b for b in sizes if b > 0)}):
+                out.append(render_item(item, budget))
+        return out
+
+    fast = renders()
+
+    monkeypatch.setattr(module, "fits_by_bytes", lambda text, limit: False)
+    monkeypatch.setattr(module, "fits", lambda text, limit: count_tokens(text) <= limit)
+    slow = renders()
+    assert len(fast) > 500
+    assert fast == slow
+
+
+def test_a_text_within_the_budget_in_bytes_is_not_counted(
+    fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import casesummary.prompt_text as module
+
+    item = load_item(fixtures_dir / ODENSE)
+    full = render_item(item)
+
+    def no_counting(*args: object) -> int:
+        raise AssertionError("counted a text the byte bound settles")
+
+    monkeypatch.setattr(module, "count_tokens", no_counting)
+    assert render_item(item, len(full.encode())) == full
+    with pytest.raises(AssertionError, match="byte bound"):
+        render_item(item, len(full.encode()) - 1)  # no longer settled by bytes: must count

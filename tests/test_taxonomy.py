@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from casesummary.exceptions import InvalidTaxonomy
-from casesummary.taxonomy import default_taxonomy_path, load_taxonomy
+from casesummary.taxonomy import Taxonomy, default_taxonomy_path, load_taxonomy
 
 
 def test_default_taxonomy_holds_the_seed_keywords(fixtures_dir: Path) -> None:
@@ -73,3 +73,13 @@ def test_broken_taxonomy_names_the_file(tmp_path: Path, text: str, message: str)
 def test_missing_taxonomy_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidTaxonomy, match="cannot read"):
         load_taxonomy(tmp_path / "none.yaml")
+
+
+def test_fingerprint_and_names_are_computed_once_per_taxonomy() -> None:
+    """Every request's prompt fingerprint reads them: hashing all topics each time was wasted."""
+    taxonomy = load_taxonomy()
+    assert taxonomy.fingerprint is taxonomy.fingerprint
+    assert taxonomy.names is taxonomy.names
+    again = Taxonomy.model_validate(taxonomy.model_dump())
+    assert again == taxonomy  # cached values take no part in equality
+    assert again.fingerprint == taxonomy.fingerprint

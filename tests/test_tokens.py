@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from casesummary.tokens import count_tokens
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from casesummary.tokens import count_tokens, fits, fits_by_bytes
 
 
 def test_known_counts() -> None:
@@ -18,3 +23,62 @@ def test_special_token_text_is_ordinary_text() -> None:
 def test_counts_grow_with_text() -> None:
     sentence = "Kommunalbestyrelsen godkender budgettet. "
     assert count_tokens(sentence * 10) > 9 * count_tokens(sentence)
+
+
+# -- judging by bytes before counting ----------------------------------------------------------
+
+
+ROOT = Path(__file__).resolve().parent.parent
+#: (start, length) of the pieces cut from each prompt text.
+_CUTS = ((0, 1), (3, 17), (10, 300), (100, 2500))
+_ODD = ["", " ", "\n\n", "æøå", "#", "## Økonomi\n", "🙂 x", "a\u0301", "\u00a0\u2028", "a\ud800b"]
+
+
+@cache
+def _texts() -> list[str]:
+    """Every golden and fixture item's prompt text, pieces of them, and odd strings."""
+    from casesummary.sources import load_items
+
+    fixtures = ROOT / "tests" / "data" / "fixtures"
+    paths = [
+        *sorted(ROOT.glob("golden/*/input.*")),
+        *sorted(fixtures.glob("*.item.json")),
+        *sorted(fixtures.glob("*.meeting.json")),
+    ]
+    texts = [item.to_prompt_text() for path in paths for item in load_items(path)]
+    pieces = [text[start : start + size] for text in texts for start, size in _CUTS]
+    return texts + pieces + _ODD
+
+
+def test_fits_is_exactly_a_count_within_the_limit() -> None:
+    for text in _texts():
+        tokens = count_tokens(text)
+        for limit in {0, 1, tokens - 1, tokens, tokens + 1, tokens // 2, 10**6}:
+            assert fits(text, limit) is (tokens <= limit), (text[:60], limit)
+
+
+def test_the_byte_bound_never_claims_too_much() -> None:
+    for text in _texts():
+        tokens = count_tokens(text)
+        size = len(text.encode("utf-8", "surrogatepass"))
+        for limit in {0, 1, tokens - 1, tokens, size - 1, size, size + 1, 6000}:
+            if fits_by_bytes(text, limit):
+                assert tokens <= limit, (text[:60], limit)
+    assert fits_by_bytes("Kommunalbestyrelsen", 19)  # 19 bytes: at most 19 tokens
+    assert not fits_by_bytes("Kommunalbestyrelsen", 18)  # may still fit: only counting tells
+    assert not fits_by_bytes("æøå", 5)  # 6 bytes
+    assert fits_by_bytes("æøå", 6)
+    assert not fits_by_bytes("a\ud800b", 100)  # not UTF-8: left to counting
+    assert not fits_by_bytes("x" * 200_000, 10**6)  # beyond bpe-openai's limits: left to counting
+
+
+def test_oversized_texts_raise_as_bpe_openai_does() -> None:
+    with pytest.raises(ValueError, match="too long"):
+        count_tokens("a" * 1_000_000)
+    with pytest.raises(ValueError, match="too long"):
+        fits("a" * 1_000_000, 10**7)
+    many = " a" * 250_000  # 250,000 tokens, over bpe-openai's 200,000 a call
+    with pytest.raises(ValueError, match="exceeds chunk limit 200000"):  # TokenLimitError
+        count_tokens(many)
+    with pytest.raises(ValueError, match="exceeds chunk limit 200000"):
+        fits(many, 10**6)

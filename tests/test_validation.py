@@ -61,6 +61,29 @@ def test_schema_fields_match_the_pydantic_model() -> None:
     assert set(answer_schema(TAXONOMY)["properties"]) == set(PromptResult.model_fields)
 
 
+# -- the cached validator ---------------------------------------------------------------------
+
+
+def test_the_validator_is_built_once_per_taxonomy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import jsonschema
+
+    built: list[object] = []
+    real = jsonschema.Draft202012Validator
+
+    def counting(schema: dict[str, Any]) -> Any:
+        built.append(schema)
+        return real(schema)
+
+    monkeypatch.setattr(jsonschema, "Draft202012Validator", counting)
+    taxonomy = Taxonomy(topics=(Topic(name="Kun her"),))
+    answer = {**good_answer(), "keywords": ["Kun her"]}
+    for _ in range(3):
+        validate_answer(answer, taxonomy)
+        validate_answer(answer, Taxonomy(topics=(Topic(name="Kun her"),)))  # equal names
+        errors_for({**answer, "keywords": ["Skat"]}, taxonomy)  # an invalid one, same validator
+    assert len(built) == 1
+
+
 # -- valid answers ---------------------------------------------------------------------------
 
 

@@ -15,10 +15,11 @@ budget smaller than they are is exceeded rather than left empty.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from casesummary.item import SectionKind
-from casesummary.tokens import count_tokens
+from casesummary.tokens import count_tokens, fits, fits_by_bytes
 
 if TYPE_CHECKING:
     from casesummary.item import AgendaItem, Section
@@ -60,7 +61,8 @@ def render_item(item: AgendaItem, max_tokens: int | None = None) -> str:
     ordered = sorted(item.sections, key=lambda s: ORDER.index(s.kind))
     texts: list[str | None] = [s.text for s in ordered]
     text = _render(item, ordered, texts)
-    if max_tokens is None:
+    # Every o200k_base token is at least one UTF-8 byte: a short enough text fits uncounted.
+    if max_tokens is None or fits_by_bytes(text, max_tokens):
         return text
     counted: dict[str, int] = {}
     for kind in EXPENDABLE:
@@ -70,14 +72,23 @@ def render_item(item: AgendaItem, max_tokens: int | None = None) -> str:
             over = _count_blocks(item, ordered, texts, counted) - max_tokens
             if over <= 0:
                 return text
-            current = texts[index] or ""
-            keep = count_tokens(current) - over
-            texts[index] = shorten(current, keep) if keep >= MIN_KEEP_TOKENS else None
+            texts[index] = _cut(texts[index] or "", over)
             text = _render(item, ordered, texts)
     if _count_blocks(item, ordered, texts, counted) > max_tokens:
         _share_protected(item, ordered, texts, max_tokens)
         text = _render(item, ordered, texts)
     return text
+
+
+def _cut(text: str, over: int) -> str | None:
+    """`text` shortened by `over` tokens; None (dropped) if under MIN_KEEP_TOKENS would remain."""
+    # Fewer than MIN_KEEP_TOKENS remain when text is at most over + MIN_KEEP_TOKENS - 1 tokens,
+    # which a short section's byte length shows without counting it.
+    if fits_by_bytes(text, over + MIN_KEEP_TOKENS - 1):
+        return None
+    tokens = count_tokens(text)
+    keep = tokens - over
+    return _shorten(text, keep, tokens) if keep >= MIN_KEEP_TOKENS else None
 
 
 def _share_protected(
@@ -99,7 +110,7 @@ def _share_protected(
         share = remaining // (len(by_cost) - position)
         give = min(costs[i], share)
         remaining -= give
-        texts[i] = shorten(texts[i] or "", give)
+        texts[i] = _shorten(texts[i] or "", give, costs[i])
 
 
 def _render(item: AgendaItem, sections: list[Section], texts: list[str | None]) -> str:
@@ -145,9 +156,17 @@ def shorten(text: str, max_tokens: int) -> str:
 
     When not even the first sentence fits, it is cut at a word boundary instead.
     """
-    if count_tokens(text) <= max_tokens:
+    return _shorten(text, max_tokens)
+
+
+def _shorten(text: str, max_tokens: int, tokens: int | None = None) -> str:
+    """`shorten`, told the text's token count when the caller has already counted it."""
+    if tokens is None:
+        if fits(text, max_tokens):
+            return text
+    elif tokens <= max_tokens:
         return text
-    budget = max_tokens - count_tokens(" " + CUT)
+    budget = max_tokens - _cut_tokens()
     pieces = _merge_list_markers(_SENTENCE_GAP.split(text))  # sentence, gap, sentence, …
     kept: list[str] = []
     used = 0
@@ -162,9 +181,15 @@ def shorten(text: str, max_tokens: int) -> str:
     result = "".join(kept).rstrip()
     if not result:
         result = _cut_words(pieces[0], budget)
-    while result and count_tokens(f"{result} {CUT}") > max_tokens:
+    while result and not fits(f"{result} {CUT}", max_tokens):
         result = result.rsplit(" ", 1)[0].rstrip() if " " in result else ""
     return f"{result} {CUT}" if result else CUT
+
+
+@cache
+def _cut_tokens() -> int:
+    """Tokens of the cut mark with its space, " […]"."""
+    return count_tokens(" " + CUT)
 
 
 def _merge_list_markers(pieces: list[str]) -> list[str]:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casesummary.backends.base import aclose_backend
 from casesummary.exceptions import NothingToSummarize, OutputValidationError, UserError
 from casesummary.result import CaseSummary, Provenance, SummaryFailure, Usage
 
@@ -122,7 +123,7 @@ def summarize_many(
             )
         finally:
             # The loop made here dies on return: close connections bound to it (no socket leak).
-            await _release_loop_resources(chosen)
+            await aclose_backend(chosen)
 
     coro = run_and_release()
     try:
@@ -177,14 +178,6 @@ async def asummarize_many(
         return outcome
 
     return list(await asyncio.gather(*(one(i) for i in batch)))
-
-
-async def _release_loop_resources(backend: Backend) -> None:
-    """Await `aclose()` on the backend, or on the backend a recorder wraps, if it has one."""
-    for candidate in (backend, getattr(backend, "inner", None)):
-        aclose = getattr(candidate, "aclose", None)
-        if callable(aclose):
-            await aclose()
 
 
 def check_summarizable(item: AgendaItem) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -41,13 +42,13 @@ class Taxonomy(BaseModel):
             seen.add(key)
         return topics
 
-    @property
+    @cached_property
     def names(self) -> tuple[str, ...]:
         return tuple(t.name for t in self.topics)
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        """sha256 of the taxonomy's content: part of every prompt fingerprint."""
+        """sha256 of the taxonomy's content: part of every prompt fingerprint (once per object)."""
         data = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 

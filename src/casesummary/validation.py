@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from casesummary.danish import sentences
@@ -18,6 +19,7 @@ from casesummary.exceptions import OutputValidationError
 from casesummary.result import PromptResult
 
 if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError as SchemaError
 
     from casesummary.taxonomy import Taxonomy
@@ -45,6 +47,11 @@ def answer_schema(taxonomy: Taxonomy) -> dict[str, Any]:
     Every field is required, no other field is allowed, keywords are an enum of the taxonomy's
     names. It carries no ``$schema`` key and no string-length keywords, which strict modes refuse.
     """
+    return _answer_schema(taxonomy.names)
+
+
+def _answer_schema(names: tuple[str, ...]) -> dict[str, Any]:
+    """`answer_schema` from the taxonomy's names, the only part of it the schema shows."""
 
     def text(field: str) -> dict[str, Any]:
         info = PromptResult.model_fields[field]
@@ -69,7 +76,7 @@ def answer_schema(taxonomy: Taxonomy) -> dict[str, Any]:
             "summary": text("summary"),
             "pros": items("pros", {"type": "string"}),
             "cons": items("cons", {"type": "string"}),
-            "keywords": items("keywords", {"type": "string", "enum": list(taxonomy.names)}),
+            "keywords": items("keywords", {"type": "string", "enum": list(names)}),
         },
         "required": list(_FIELDS),
         "additionalProperties": False,
@@ -113,11 +120,17 @@ def _parse(content: str | dict[str, Any], output: str) -> Any:
 
 def schema_errors(data: Any, taxonomy: Taxonomy) -> list[str]:
     """Every way `data` breaks `answer_schema(taxonomy)`, as short sentences."""
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(answer_schema(taxonomy))
+    validator = _validator(taxonomy.names)
     found = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     return _unique([_schema_message(e, taxonomy) for e in found])
+
+
+@lru_cache(maxsize=16)
+def _validator(names: tuple[str, ...]) -> Draft202012Validator:
+    """The answer schema's validator, built once per set of keyword names (all it depends on)."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(_answer_schema(names))
 
 
 def _schema_message(error: SchemaError, taxonomy: Taxonomy) -> str:

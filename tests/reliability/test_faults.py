@@ -250,3 +250,32 @@ def test_summarize_many_closes_the_connections_of_the_loop_it_made(
             assert all(isinstance(r, CaseSummary) for r in results)
             gc.collect()
     assert not [w for w in leaked if "ResourceWarning" in w or "unclosed" in w], leaked
+
+
+@pytest.mark.parametrize("given", ["spec", "instance", "cached instance"])
+def test_run_eval_closes_the_connections_of_the_loop_it_made(
+    golden_200: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    """run_eval, like summarize_many, runs its own loop: a backend's sockets must not outlive it."""
+    from casesummary.backends.registry import get_backend
+    from casesummary.eval.runner import run_eval
+
+    leaked: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: leaked.append(repr(u.exc_value)))
+    cases = load_golden(golden_200)[:3]
+    with OpenAIStubServer() as server:
+        spec = f"openai-compatible:stub-model@{server.base_url}"
+        backend = spec if given == "spec" else get_backend(spec)
+        for run in ("first", "second"):  # a second run reuses the instance on a new loop
+            summary = run_eval(
+                cases,
+                backend=backend,
+                prompt="summary",
+                taxonomy=None,
+                out_dir=tmp_path / run,
+                cache_dir=tmp_path / "cache" if given == "cached instance" else None,
+                progress=False,
+            )
+            assert summary.new_records == 3
+            gc.collect()
+    assert not [w for w in leaked if "ResourceWarning" in w or "unclosed" in w], leaked

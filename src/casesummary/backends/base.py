@@ -68,6 +68,16 @@ class Backend(Protocol):
     async def acomplete(self, request: BackendRequest) -> BackendResponse: ...
 
 
+async def aclose_backend(backend: object) -> None:
+    """Await the backend's optional `aclose()`: connections belong to the loop that opened them.
+
+    Backends need not have one (the offline ones hold nothing); wrappers pass it on.
+    """
+    aclose = getattr(backend, "aclose", None)
+    if callable(aclose):
+        await aclose()
+
+
 class SyncBackend:
     """Base for backends that only implement `complete`: runs it in a thread for async callers."""
 

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from casesummary.backends.base import Backend, BackendRequest, BackendResponse
+from casesummary.backends.base import Backend, BackendRequest, BackendResponse, aclose_backend
 from casesummary.exceptions import InvalidRunDirectory, ReplayMissError
 from casesummary.redact import mask_cpr
 from casesummary.result import Usage
@@ -169,6 +169,10 @@ class RecordingBackend:
         if cached is not None:
             return cached
         return self._record(request, await self.inner.acomplete(request))
+
+    async def aclose(self) -> None:
+        """Close the wrapped backend's connections, if it has any."""
+        await aclose_backend(self.inner)
 
 
 class ReplayBackend:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from casesummary.backends.base import aclose_backend
 from casesummary.eval.rundir import (
     CASES_FILE,
     METRICS_FILE,
@@ -82,20 +83,28 @@ def run_eval(
     content-addressed cache (re-running an unchanged prompt calls no backend). With `resume`,
     pairs already in results.jsonl are kept and only the rest are run.
     """
-    return asyncio.run(
-        arun_eval(
-            cases,
-            backend=backend,
-            prompt=prompt,
-            taxonomy=taxonomy,
-            out_dir=out_dir,
-            concurrency=concurrency,
-            repeat=repeat,
-            cache_dir=cache_dir,
-            resume=resume,
-            progress=progress,
-        )
-    )
+
+    async def run_and_release() -> RunSummary:
+        try:
+            return await arun_eval(
+                cases,
+                backend=backend,
+                prompt=prompt,
+                taxonomy=taxonomy,
+                out_dir=out_dir,
+                concurrency=concurrency,
+                repeat=repeat,
+                cache_dir=cache_dir,
+                resume=resume,
+                progress=progress,
+            )
+        finally:
+            # The loop made here dies on return: close the caller's backend's connections to it
+            # (arun_eval closes a backend it made from a spec itself).
+            if not isinstance(backend, str):
+                await aclose_backend(backend)
+
+    return asyncio.run(run_and_release())
 
 
 async def arun_eval(
@@ -111,7 +120,7 @@ async def arun_eval(
     resume: bool = False,
     progress: bool = True,
 ) -> RunSummary:
-    """`run_eval` for callers already inside an event loop."""
+    """`run_eval` for callers already inside an event loop; closes a backend made from a spec."""
     from casesummary.backends.registry import get_backend
     from casesummary.prompt import load_prompt
     from casesummary.taxonomy import load_taxonomy
@@ -179,6 +188,8 @@ async def arun_eval(
     finally:
         writer.close()
         bar.close()
+        if isinstance(backend, str):
+            await aclose_backend(model_backend)
 
     records = read_records(out / RESULTS_FILE)
     agg = aggregate(records, merged)
