@@ -324,37 +324,27 @@ def bench_concurrency() -> None:
 
 def bench_cache() -> None:
     """Eval over the golden set, cold then warm from the answer cache, both in-process."""
-    from casesummary.backends.openai import OpenAIBackend
-    from casesummary.backends.registry import get_backend
     from casesummary.eval.golden import load_golden
     from casesummary.eval.report import write_reports
     from casesummary.eval.rundir import aggregate, load_run
-    from casesummary.eval.runner import arun_eval
+    from casesummary.eval.runner import run_eval
 
     cases = load_golden(GOLDEN)
     with tempfile.TemporaryDirectory(prefix="casesummary-bench-") as tmp:
         root = Path(tmp)
 
-        async def evaluate(spec: str, name: str, cache: bool) -> None:
-            # run_eval(backend=spec) would leave the SDK's async client open after its event
-            # loop closes; this is run_eval's own coroutine with the backend closed after it.
-            backend = get_backend(spec)
-            assert isinstance(backend, OpenAIBackend)
-            async with backend:
-                await arun_eval(
-                    cases,
-                    backend=backend,
-                    prompt="summary",
-                    taxonomy=None,
-                    out_dir=root / name,
-                    concurrency=1,
-                    cache_dir=root / "cache" if cache else None,
-                    progress=False,
-                )
-
         def run(spec: str, name: str, cache: bool) -> float:
             start = time.perf_counter()
-            asyncio.run(evaluate(spec, name, cache))
+            run_eval(
+                cases,
+                backend=spec,
+                prompt="summary",
+                taxonomy=None,
+                out_dir=root / name,
+                concurrency=1,
+                cache_dir=root / "cache" if cache else None,
+                progress=False,
+            )
             return time.perf_counter() - start
 
         # Start-up is not caching: a first run against a separate, instant server loads every
@@ -384,7 +374,7 @@ def bench_cache() -> None:
     line(
         "cache_speedup",
         cold / warm,
-        f"target >= 50; cold / warm wall time of arun_eval in-process over {len(cases)} golden "
+        f"target >= 50; cold / warm wall time of run_eval in-process over {len(cases)} golden "
         f"cases, concurrency 1: {cold:.3f} s / {warm:.3f} s; of the warm run, "
         f"{aggregating:.3f} s is metrics.json (bootstrap CIs) and {reporting:.3f} s the reports",
         1,

@@ -198,11 +198,13 @@ def parse_prompt(text: str, path: Path) -> PromptTemplate:
     """Parse a template file's text; any problem is an InvalidPrompt naming `path`."""
     import yaml
 
+    from casesummary._yaml import safe_load
+
     match = _FRONT_MATTER.match(text.replace("\r\n", "\n"))
     if match is None:
         raise InvalidPrompt("no front matter (a YAML block between '---' lines)", path=path)
     try:
-        raw = yaml.safe_load(match.group(1))
+        raw = safe_load(match.group(1))
     except yaml.YAMLError as exc:
         raise InvalidPrompt(
             f"front matter is not valid YAML: {' '.join(str(exc).split())}", path=path

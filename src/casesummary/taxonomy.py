@@ -66,8 +66,10 @@ def load_taxonomy(source: str | Path | Taxonomy | None = None) -> Taxonomy:
     path = Path(source) if source is not None else default_taxonomy_path()
     import yaml
 
+    from casesummary._yaml import safe_load
+
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InvalidTaxonomy(f"cannot read taxonomy file ({exc.strerror})", path=path) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

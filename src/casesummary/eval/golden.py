@@ -141,8 +141,10 @@ def load_case(directory: str | Path) -> GoldenCase:
 def _read_case_file(path: Path) -> _CaseFile:
     import yaml
 
+    from casesummary._yaml import safe_load
+
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw: Any = safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InvalidGoldenCase("missing", path=path) from None
     except OSError as exc:

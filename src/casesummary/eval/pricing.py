@@ -80,8 +80,10 @@ def _default_prices() -> PriceTable:
 def _read(path: Path) -> PriceTable:
     import yaml
 
+    from casesummary._yaml import safe_load
+
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InvalidPriceTable(f"cannot read price table ({exc.strerror})", path=path) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -8,11 +8,15 @@ reaches the page escaped.
 from __future__ import annotations
 
 import math
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casesummary.eval.rundir import Aggregate, CaseRecord, RunData, aggregate
 from casesummary.result import LABELS
+
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 HTML_FILE = "report.html"
 MARKDOWN_FILE = "report.md"
@@ -42,6 +46,12 @@ def fmt(value: float | None, digits: int = 3) -> str:
 
 def render_html(run: RunData, agg: Aggregate) -> str:
     """The self-contained, escaped HTML report."""
+    return _template().render(**_view(run, agg))
+
+
+@cache
+def _template() -> Template:
+    """The report template, compiled once per process (compiling costs more than rendering)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(
@@ -52,7 +62,7 @@ def render_html(run: RunData, agg: Aggregate) -> str:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = fmt
-    return env.get_template(TEMPLATE).render(**_view(run, agg))
+    return env.get_template(TEMPLATE)
 
 
 def render_markdown(run: RunData, agg: Aggregate) -> str:
