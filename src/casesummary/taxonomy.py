@@ -64,17 +64,9 @@ def load_taxonomy(source: str | Path | Taxonomy | None = None) -> Taxonomy:
     if isinstance(source, Taxonomy):
         return source
     path = Path(source) if source is not None else default_taxonomy_path()
-    import yaml
+    from casesummary._yaml import load_file
 
-    from casesummary._yaml import safe_load
-
-    try:
-        raw = safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InvalidTaxonomy(f"cannot read taxonomy file ({exc.strerror})", path=path) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        reason = " ".join(str(exc).split())
-        raise InvalidTaxonomy(f"not valid YAML/JSON: {reason}", path=path) from None
+    raw = load_file(path, InvalidTaxonomy, what="taxonomy file", syntax="YAML/JSON")
     if isinstance(raw, dict) and isinstance(raw.get("topics"), list):
         raw = {
             **raw,

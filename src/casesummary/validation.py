@@ -103,16 +103,21 @@ def validate_answer(content: str | dict[str, Any], taxonomy: Taxonomy) -> Prompt
     )
 
 
+_CODE_FENCE = re.compile(r"```(?:json)?\s*\n(.*)\n```", re.DOTALL)
+
+
+def unfence(content: str) -> str:
+    """The answer without the Markdown code fence prompted-JSON answers often come wrapped in."""
+    text = content.strip()
+    fenced = _CODE_FENCE.fullmatch(text)
+    return fenced.group(1) if fenced else text
+
+
 def _parse(content: str | dict[str, Any], output: str) -> Any:
     if not isinstance(content, str):
         return content
-    text = content.strip()
-    # Prompted-JSON answers often come wrapped in a Markdown code fence.
-    fenced = re.fullmatch(r"```(?:json)?\s*\n(.*)\n```", text, re.DOTALL)
-    if fenced:
-        text = fenced.group(1)
     try:
-        return json.loads(text)
+        return json.loads(unfence(content))
     except json.JSONDecodeError as exc:
         error = f"the answer is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
         raise OutputValidationError(error, errors=[error], output=output) from None

@@ -139,19 +139,9 @@ def load_case(directory: str | Path) -> GoldenCase:
 
 
 def _read_case_file(path: Path) -> _CaseFile:
-    import yaml
+    from casesummary._yaml import load_file
 
-    from casesummary._yaml import safe_load
-
-    try:
-        raw: Any = safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidGoldenCase("missing", path=path) from None
-    except OSError as exc:
-        raise InvalidGoldenCase(f"cannot read ({exc.strerror})", path=path) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        reason = " ".join(str(exc).split())
-        raise InvalidGoldenCase(f"not valid YAML: {reason}", path=path) from None
+    raw: Any = load_file(path, InvalidGoldenCase, missing="missing")
     if not isinstance(raw, dict):
         raise InvalidGoldenCase("expected a mapping of case fields", path=path)
     if isinstance(raw.get("item_number"), int):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ from casesummary.exceptions import OutputValidationError
 from casesummary.item import AgendaItem
 from casesummary.result import PromptResult
 from casesummary.taxonomy import Taxonomy
+from casesummary.validation import unfence
 
 if TYPE_CHECKING:
     from casesummary.prompt import PromptTemplate
@@ -95,12 +95,8 @@ def judge_request(
 
 def parse_verdict(content: str) -> JudgeVerdict:
     """A backend's answer as a `JudgeVerdict`; OutputValidationError listing what is wrong."""
-    text = content.strip()
-    fenced = re.fullmatch(r"```(?:json)?\s*\n(.*)\n```", text, re.DOTALL)
-    if fenced:
-        text = fenced.group(1)
     try:
-        return JudgeVerdict.model_validate_json(text)
+        return JudgeVerdict.model_validate_json(unfence(content))
     except ValidationError as exc:
         errors = [
             f"{'.'.join(str(p) for p in e['loc']) or 'verdict'}: {e['msg']}" for e in exc.errors()

@@ -78,17 +78,9 @@ def _default_prices() -> PriceTable:
 
 
 def _read(path: Path) -> PriceTable:
-    import yaml
+    from casesummary._yaml import load_file
 
-    from casesummary._yaml import safe_load
-
-    try:
-        raw = safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InvalidPriceTable(f"cannot read price table ({exc.strerror})", path=path) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        reason = " ".join(str(exc).split())
-        raise InvalidPriceTable(f"not valid YAML: {reason}", path=path) from None
+    raw = load_file(path, InvalidPriceTable, what="price table")
     if not isinstance(raw, dict):
         raise InvalidPriceTable("expected a mapping with a 'models' table", path=path)
     try:

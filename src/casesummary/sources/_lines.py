@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from casesummary.item import Attachment
+from casesummary.item import Attachment, SectionKind
 from casesummary.sources._text import normalise_text
+from casesummary.sources.headings import normalise_heading
 
 # A bare document number before an attachment's name ("330-2015-401843").
 _DOC_NUMBER = re.compile(r"^[0-9][0-9.\-/]{5,40}$")
@@ -26,6 +27,24 @@ def split_at_headings(
         else:
             preamble.append(line)
     return preamble, parts
+
+
+def blocks_and_attachments(
+    lines: Sequence[str], is_heading: Callable[[str], bool]
+) -> tuple[list[tuple[str, str, SectionKind | None]], list[Attachment]]:
+    """The text's (heading, text, kind) blocks, any text before the first heading as "Tekst",
+    and the attachments listed under its "Bilag" heading (which is no block)."""
+    preamble, parts = split_at_headings(lines, is_heading)
+    blocks: list[tuple[str, str, SectionKind | None]] = []
+    if block_text(preamble):
+        blocks.append(("Tekst", block_text(preamble), None))
+    attachments: list[Attachment] = []
+    for heading, part in parts:
+        if normalise_heading(heading) == "bilag":
+            attachments.extend(attachments_from(part))
+        else:
+            blocks.append((heading, block_text(part), None))
+    return blocks, attachments
 
 
 def block_text(lines: Sequence[str]) -> str:

@@ -15,9 +15,9 @@ from datetime import date
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, SectionKind, SourceFormat
 from casesummary.sources._build import make_item, make_sections
-from casesummary.sources._lines import attachments_from, block_text, split_at_headings
+from casesummary.sources._lines import blocks_and_attachments
 from casesummary.sources._text import clean_line, guess_municipality, parse_danish_date, split_title
-from casesummary.sources.headings import classify, is_known_heading, normalise_heading
+from casesummary.sources.headings import classify, is_known_heading
 
 _NUMBER_TITLE = re.compile(r"^(\d{1,4}[a-z]?)\.\s+(\S.{0,300})$")
 _CASE_NUMBER = re.compile(r"^Sags?\s*nr\.?\s*:?\s*(\S.*)$", re.IGNORECASE)
@@ -69,16 +69,8 @@ def parse(data: object, *, origin: str | None, municipality: str | None) -> list
         raise InvalidAgendaItem("expected text", source=origin)
     lines = [clean_line(line) for line in data.splitlines()]
     fields, body = _header(lines, origin)
-    preamble, parts = split_at_headings(lines[body:], is_known_heading)
-    blocks: list[tuple[str, str, SectionKind | None]] = []
-    if block_text(preamble):
-        blocks.append(("Tekst", block_text(preamble), None))
-    attachments = []
-    for heading, part in parts:
-        if normalise_heading(heading) == "bilag":
-            attachments.extend(attachments_from(part))
-            continue
-        blocks.append((heading, block_text(part), None))
+    blocks, attachments = blocks_and_attachments(lines[body:], is_known_heading)
+    for heading, _, _ in blocks:
         if fields.get("meeting_date") is None and classify(heading) is SectionKind.DECISION:
             fields["meeting_date"] = parse_danish_date(heading)
     sections = make_sections(blocks)

@@ -15,7 +15,7 @@ from datetime import date
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, SectionKind, SourceFormat
 from casesummary.sources._build import make_item, make_sections
-from casesummary.sources._lines import attachments_from, block_text, split_at_headings
+from casesummary.sources._lines import blocks_and_attachments
 from casesummary.sources._text import (
     clean_line,
     guess_municipality,
@@ -114,16 +114,7 @@ def _item(lines: list[str], start: int, end: int) -> dict[str, object]:
     if body < end and _CASE_NUMBER.match(lines[body]) and not _is_heading(lines[body]):
         case_number = lines[body]
         body += 1
-    preamble, parts = split_at_headings(lines[body:end], _is_heading)
-    blocks: list[tuple[str, str, SectionKind | None]] = []
-    if block_text(preamble):
-        blocks.append(("Tekst", block_text(preamble), None))
-    attachments = []
-    for heading, part in parts:
-        if normalise_heading(heading) == "bilag":
-            attachments.extend(attachments_from(part))
-        else:
-            blocks.append((heading, block_text(part), None))
+    blocks, attachments = blocks_and_attachments(lines[body:end], _is_heading)
     return {
         "number": number,
         "title": title,
