@@ -324,9 +324,10 @@ def bench_concurrency() -> None:
 
 def bench_cache() -> None:
     """Eval over the golden set, cold then warm from the answer cache, both in-process."""
+    from casesummary.eval.aggregate import aggregate
     from casesummary.eval.golden import load_golden
     from casesummary.eval.report import write_reports
-    from casesummary.eval.rundir import aggregate, load_run
+    from casesummary.eval.rundir import load_run
     from casesummary.eval.runner import run_eval
 
     cases = load_golden(GOLDEN)

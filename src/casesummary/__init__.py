@@ -14,8 +14,11 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from casesummary.backends.base import Backend, BackendRequest, BackendResponse, Message
+    __version__: str
+
+    from casesummary.backends.base import Backend, BackendRequest, BackendResponse
     from casesummary.backends.registry import get_backend
+    from casesummary.backends.spec import BackendSpec
     from casesummary.exceptions import (
         BackendConnectionError,
         BackendError,
@@ -37,7 +40,8 @@ if TYPE_CHECKING:
         TruncatedOutputError,
         UserError,
     )
-    from casesummary.item import AgendaItem, Attachment, Section, SectionKind, SourceFormat
+    from casesummary.item import AgendaItem, Attachment, SourceFormat
+    from casesummary.messages import Message
     from casesummary.prompt import PromptTemplate, load_prompt
     from casesummary.result import (
         CaseSummary,
@@ -47,8 +51,15 @@ if TYPE_CHECKING:
         SummaryFailure,
         Usage,
     )
+    from casesummary.sections import Section, SectionKind
     from casesummary.sources import load_item, load_items
-    from casesummary.summarizer import asummarize, asummarize_many, summarize, summarize_many
+    from casesummary.summarizer import (
+        Summarizer,
+        asummarize,
+        asummarize_many,
+        summarize,
+        summarize_many,
+    )
     from casesummary.taxonomy import Taxonomy, load_taxonomy
 
 _LAZY: dict[str, str] = {
@@ -60,6 +71,7 @@ _LAZY: dict[str, str] = {
     "BackendHTTPError": "casesummary.exceptions",
     "BackendRequest": "casesummary.backends.base",
     "BackendResponse": "casesummary.backends.base",
+    "BackendSpec": "casesummary.backends.spec",
     "CaseSummary": "casesummary.result",
     "CaseSummaryError": "casesummary.exceptions",
     "ContentFilterError": "casesummary.exceptions",
@@ -70,7 +82,7 @@ _LAZY: dict[str, str] = {
     "InvalidPrompt": "casesummary.exceptions",
     "InvalidRunDirectory": "casesummary.exceptions",
     "InvalidTaxonomy": "casesummary.exceptions",
-    "Message": "casesummary.backends.base",
+    "Message": "casesummary.messages",
     "NothingToSummarize": "casesummary.exceptions",
     "OutputValidationError": "casesummary.exceptions",
     "PromptResult": "casesummary.result",
@@ -80,9 +92,10 @@ _LAZY: dict[str, str] = {
     "ReplayMissError": "casesummary.exceptions",
     "RetriesExhausted": "casesummary.exceptions",
     "Review": "casesummary.result",
-    "Section": "casesummary.item",
-    "SectionKind": "casesummary.item",
+    "Section": "casesummary.sections",
+    "SectionKind": "casesummary.sections",
     "SourceFormat": "casesummary.item",
+    "Summarizer": "casesummary.summarizer",
     "SummaryFailure": "casesummary.result",
     "Taxonomy": "casesummary.taxonomy",
     "TruncatedOutputError": "casesummary.exceptions",
@@ -109,6 +122,7 @@ __all__ = [
     "BackendHTTPError",
     "BackendRequest",
     "BackendResponse",
+    "BackendSpec",
     "CaseSummary",
     "CaseSummaryError",
     "ContentFilterError",
@@ -132,6 +146,7 @@ __all__ = [
     "Section",
     "SectionKind",
     "SourceFormat",
+    "Summarizer",
     "SummaryFailure",
     "Taxonomy",
     "TruncatedOutputError",
@@ -150,17 +165,19 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "__version__":
-        from importlib.metadata import version
+if not TYPE_CHECKING:  # type checkers read the imports above, so a misspelt name is an error
 
-        return version("casesummary")
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'casesummary' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> Any:
+        if name == "__version__":
+            from importlib.metadata import version
+
+            return version("casesummary")
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'casesummary' has no attribute {name!r}")
+        value = getattr(import_module(module), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

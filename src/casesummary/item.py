@@ -11,18 +11,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from casesummary.prompt_text import render_item
+from casesummary.sections import Section, SectionKind
 
-class SectionKind(StrEnum):
-    """What a section is for, whatever heading the municipality gave it."""
-
-    SUMMARY = "summary"  # Sagsresumé, Resume, Beslutningstema
-    RECOMMENDATION = "recommendation"  # Indstilling
-    PRESENTATION = "presentation"  # Sagsfremstilling
-    ECONOMY = "economy"  # Økonomi, Økonomiske konsekvenser
-    DECISION = "decision"  # Beslutning
-    BACKGROUND = "background"  # Baggrund
-    LEGAL = "legal"  # Retligt grundlag, Retsgrundlag
-    OTHER = "other"
+__all__ = [
+    "AgendaItem",
+    "Attachment",
+    "Section",
+    "SectionKind",
+    "SourceFormat",
+    "content_fingerprint",
+]
 
 
 class SourceFormat(StrEnum):
@@ -32,16 +31,6 @@ class SourceFormat(StrEnum):
     FIRSTAGENDA_MEETING = "firstagenda-meeting"
     MINUTES_TEXT = "minutes-text"
     ITEM_TEXT = "item-text"
-
-
-class Section(BaseModel):
-    """One headed part of an item, with its heading as the municipality wrote it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    heading: str
-    kind: SectionKind
-    text: str
 
 
 class Attachment(BaseModel):
@@ -114,6 +103,4 @@ class AgendaItem(BaseModel):
 
     def to_prompt_text(self, max_tokens: int | None = None) -> str:
         """The compact text a model sees; under a budget the least important parts go first."""
-        from casesummary.prompt_text import render_item
-
         return render_item(self, max_tokens=max_tokens)

@@ -26,16 +26,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from casesummary._resources import prompts_dir, read_once
+from casesummary._yaml import safe_load
 from casesummary.exceptions import InvalidPrompt
+from casesummary.messages import Message
 
 if TYPE_CHECKING:
-    from casesummary.backends.base import Message
     from casesummary.item import AgendaItem
     from casesummary.taxonomy import Taxonomy
 
@@ -58,21 +59,6 @@ DEFAULT_REASK = (
     "Dit svar overholdt ikke kravene:\n\n{errors}\n\n"
     "Svar igen med hele det rettede JSON-objekt og intet andet."
 )
-
-
-def prompts_dir() -> Path:
-    """The directory holding the shipped prompts and taxonomy, installed or in a checkout.
-
-    The wheel ships the top-level ``prompts/`` as ``casesummary/prompts``; an editable install
-    reads the repository's ``prompts/`` directly.
-    """
-    installed = Path(str(resources.files("casesummary"))) / "prompts"
-    if installed.is_dir():
-        return installed
-    checkout = Path(__file__).resolve().parents[2] / "prompts"
-    if checkout.is_dir():
-        return checkout
-    raise InvalidPrompt("the shipped prompts directory is missing", path=installed)
 
 
 # --- the data fence -----------------------------------------------------------------------------
@@ -150,8 +136,6 @@ class PromptTemplate(BaseModel):
         self, item: AgendaItem, taxonomy: Taxonomy, *, max_input_tokens: int | None = None
     ) -> tuple[Message, ...]:
         """The system and user messages for `item`, the item text fenced as data."""
-        from casesummary.backends.base import Message
-
         budget = max_input_tokens if max_input_tokens is not None else self.max_input_tokens
         item_text = item.to_prompt_text(budget)
         opening, closing = fence_delimiters(item_text)
@@ -197,8 +181,6 @@ def substitute(template: str, values: dict[str, str]) -> str:
 def parse_prompt(text: str, path: Path) -> PromptTemplate:
     """Parse a template file's text; any problem is an InvalidPrompt naming `path`."""
     import yaml
-
-    from casesummary._yaml import safe_load
 
     match = _FRONT_MATTER.match(text.replace("\r\n", "\n"))
     if match is None:
@@ -266,6 +248,7 @@ def _split_parts(body: str, path: Path) -> dict[str, str]:
     return parts
 
 
+@read_once
 def _read(path: Path) -> PromptTemplate:
     try:
         text = path.read_text(encoding="utf-8")

@@ -15,14 +15,29 @@ budget smaller than they are is exceeded rather than left empty.
 from __future__ import annotations
 
 import re
-from functools import cache
-from typing import TYPE_CHECKING
+from collections.abc import Hashable, Sequence
+from functools import cache, lru_cache
+from typing import Protocol
 
-from casesummary.item import SectionKind
+from casesummary.sections import Section, SectionKind
 from casesummary.tokens import count_tokens, fits, fits_by_bytes
 
-if TYPE_CHECKING:
-    from casesummary.item import AgendaItem, Section
+
+class Renderable(Hashable, Protocol):
+    """What the text is made from: an `AgendaItem` (item.py), or anything shaped like one."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def case_type(self) -> str | None: ...
+
+    @property
+    def case_number(self) -> str | None: ...
+
+    @property
+    def sections(self) -> Sequence[Section]: ...
+
 
 ORDER: tuple[SectionKind, ...] = (
     SectionKind.SUMMARY,
@@ -56,14 +71,14 @@ _SENTENCE_GAP = re.compile(r"((?<=[.!?…])[ \t]+(?=[A-ZÆØÅ0-9\"“«(\-])|\n
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]$")
 
 
-def render_item(item: AgendaItem, max_tokens: int | None = None) -> str:
+def render_item(item: Renderable, max_tokens: int | None = None) -> str:
     """The item as compact prompt text; within `max_tokens` o200k_base tokens when given."""
-    ordered = sorted(item.sections, key=lambda s: ORDER.index(s.kind))
-    texts: list[str | None] = [s.text for s in ordered]
-    text = _render(item, ordered, texts)
+    text = _full_text(item)
     # Every o200k_base token is at least one UTF-8 byte: a short enough text fits uncounted.
     if max_tokens is None or fits_by_bytes(text, max_tokens):
         return text
+    ordered = _ordered(item)
+    texts: list[str | None] = [s.text for s in ordered]
     counted: dict[str, int] = {}
     for kind in EXPENDABLE:
         for index in reversed(range(len(ordered))):
@@ -80,6 +95,18 @@ def render_item(item: AgendaItem, max_tokens: int | None = None) -> str:
     return text
 
 
+@lru_cache(maxsize=256)
+def _full_text(item: Renderable) -> str:
+    """The whole text, rendered once per item however many times it is asked for (the request,
+    the eval's scores and its report all read it)."""
+    ordered = _ordered(item)
+    return _render(item, ordered, [s.text for s in ordered])
+
+
+def _ordered(item: Renderable) -> list[Section]:
+    return sorted(item.sections, key=lambda s: ORDER.index(s.kind))
+
+
 def _cut(text: str, over: int) -> str | None:
     """`text` shortened by `over` tokens; None (dropped) if under MIN_KEEP_TOKENS would remain."""
     # Fewer than MIN_KEEP_TOKENS remain when text is at most over + MIN_KEEP_TOKENS - 1 tokens,
@@ -92,7 +119,7 @@ def _cut(text: str, over: int) -> str | None:
 
 
 def _share_protected(
-    item: AgendaItem, sections: list[Section], texts: list[str | None], max_tokens: int
+    item: Renderable, sections: list[Section], texts: list[str | None], max_tokens: int
 ) -> None:
     """Shorten summary and recommendation to fair shares of what the budget leaves them."""
     indices = [i for i, s in enumerate(sections) if s.kind in PROTECTED and texts[i]]
@@ -113,11 +140,11 @@ def _share_protected(
         texts[i] = _shorten(texts[i] or "", give, costs[i])
 
 
-def _render(item: AgendaItem, sections: list[Section], texts: list[str | None]) -> str:
+def _render(item: Renderable, sections: list[Section], texts: list[str | None]) -> str:
     return BLOCK_GAP.join(_blocks(item, sections, texts))
 
 
-def _blocks(item: AgendaItem, sections: list[Section], texts: list[str | None]) -> list[str]:
+def _blocks(item: Renderable, sections: list[Section], texts: list[str | None]) -> list[str]:
     lines = [f"# {item.title}"]
     number = f"Sagsnr. {item.case_number}" if item.case_number else None
     meta = [part for part in (item.case_type, number) if part]
@@ -131,7 +158,7 @@ def _blocks(item: AgendaItem, sections: list[Section], texts: list[str | None]) 
 
 
 def _count_blocks(
-    item: AgendaItem, sections: list[Section], texts: list[str | None], counted: dict[str, int]
+    item: Renderable, sections: list[Section], texts: list[str | None], counted: dict[str, int]
 ) -> int:
     """count_tokens(_render(...)), counting only blocks not counted before (in `counted`).
 

@@ -1,20 +1,78 @@
-"""What a summary is: the model's answer (`PromptResult`) and the published `CaseSummary`."""
+"""What a summary is: the model's answer (`PromptResult`) and the published `CaseSummary`.
+
+The answer's contract is declared once, here, on `PromptResult`: each part of the Prompt
+resultater block is a field marked `AnswerPart()`, with its Danish label as the field's title and
+its bounds as the field's constraints, in display order. `answer_fields()` reads them back; the
+JSON Schema sent to models, validation, the CLI's text block, the eval report and the metrics
+all derive from it, so a new part of the answer is one new field here.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from functools import cache
+from typing import Annotated, Any, Literal, get_origin
 
+from annotated_types import MaxLen, MinLen
 from pydantic import BaseModel, ConfigDict, Field
 
-#: Display labels the web app shows, keyed by attribute name.
-LABELS: dict[str, str] = {
-    "question": "Spørgsmål",
-    "summary": "Opsummering",
-    "pros": "Fordele",
-    "cons": "Ulemper",
-    "keywords": "Emneord",
-}
+
+@dataclass(frozen=True)
+class AnswerPart:
+    """Marks a field of an answer model as a part of the published block.
+
+    `taxonomy`: its items must be names from the taxonomy (the keywords).
+    """
+
+    taxonomy: bool = False
+
+
+@dataclass(frozen=True)
+class AnswerField:
+    """One part of the answer as the rest of casesummary sees it."""
+
+    name: str
+    label: str
+    is_list: bool
+    min_items: int | None = None
+    max_items: int | None = None
+    taxonomy: bool = False
+
+
+@cache
+def answer_fields(model: type[BaseModel] | None = None) -> tuple[AnswerField, ...]:
+    """The parts of an answer model (default `PromptResult`), in display order."""
+    model = model if model is not None else PromptResult
+    found: list[AnswerField] = []
+    for name, info in model.model_fields.items():
+        part = next((m for m in info.metadata if isinstance(m, AnswerPart)), None)
+        if part is None:
+            continue
+        low = next((m.min_length for m in info.metadata if isinstance(m, MinLen)), None)
+        high = next((m.max_length for m in info.metadata if isinstance(m, MaxLen)), None)
+        is_list = get_origin(info.annotation) is list
+        found.append(
+            AnswerField(
+                name=name,
+                label=info.title or name,
+                is_list=is_list,
+                min_items=low if is_list else None,
+                max_items=high if is_list else None,
+                taxonomy=part.taxonomy,
+            )
+        )
+    return tuple(found)
+
+
+def answer_values(result: BaseModel) -> list[tuple[AnswerField, list[str]]]:
+    """Each part of an answer with its text(s): a text part as a one-item list."""
+    out: list[tuple[AnswerField, list[str]]] = []
+    for spec in answer_fields(type(result)):
+        value: Any = getattr(result, spec.name)
+        out.append((spec, [str(v) for v in value] if spec.is_list else [str(value)]))
+    return out
+
 
 #: Shown with every unreviewed result (EU AI Act art. 50(4)).
 AI_DISCLOSURE = (
@@ -37,12 +95,17 @@ class PromptResult(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    question: str = Field(title=LABELS["question"], min_length=1)
-    summary: str = Field(title=LABELS["summary"], min_length=1)
-    pros: list[str] = Field(title=LABELS["pros"], min_length=3, max_length=3)
-    cons: list[str] = Field(title=LABELS["cons"], min_length=3, max_length=3)
-    keywords: list[str] = Field(title=LABELS["keywords"], min_length=1, max_length=3)
+    question: Annotated[str, AnswerPart()] = Field(title="Spørgsmål", min_length=1)
+    summary: Annotated[str, AnswerPart()] = Field(title="Opsummering", min_length=1)
+    pros: Annotated[list[str], AnswerPart()] = Field(title="Fordele", min_length=3, max_length=3)
+    cons: Annotated[list[str], AnswerPart()] = Field(title="Ulemper", min_length=3, max_length=3)
+    keywords: Annotated[list[str], AnswerPart(taxonomy=True)] = Field(
+        title="Emneord", min_length=1, max_length=3
+    )
 
+
+#: Display labels the web app shows, keyed by attribute name (derived from `PromptResult`).
+LABELS: dict[str, str] = {f.name: f.label for f in answer_fields(PromptResult)}
 
 StructuredMode = Literal["json_schema", "json_object", "tool_call", "prompted_json", "none"]
 

@@ -1,43 +1,55 @@
 """Summarise agenda items: build the request, ask the backend, validate, re-ask, add provenance.
 
+A `Summarizer` holds one backend, prompt and taxonomy; `summarize`, `asummarize`,
+`summarize_many` and `asummarize_many` are thin wrappers that make one, use it and close what
+it opened. Web apps and the eval runner keep one `Summarizer` for many items.
+
 Re-asks: an answer that fails validation is sent back once more with the assistant's answer and
 a user message listing only the validation errors (never any API error text), at most
 `max_reasks` times. After that, `OutputValidationError` is raised with the last answer's errors
 and output. Transport failures are the backend's business and propagate unchanged.
 
-Backend choice: the `backend` argument (a spec string or a Backend), else $CASESUMMARY_BACKEND,
-else the offline ``baseline``.
+Backend choice: the `backend` argument (a spec string, a `BackendSpec` or a Backend), else
+$CASESUMMARY_BACKEND, else the offline ``baseline`` (`backends.spec.resolve_spec`). A backend
+made from a spec belongs to the Summarizer, which closes it; a Backend object passed in belongs
+to the caller.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self, TypeVar
 
-from casesummary.backends.base import aclose_backend
+from casesummary.backends.base import Backend, BackendRequest, BackendResponse, as_backend
+from casesummary.backends.registry import get_backend
+from casesummary.backends.replay import RecordingBackend
+from casesummary.backends.spec import BackendSpec, resolve_spec
 from casesummary.exceptions import NothingToSummarize, OutputValidationError, UserError
+from casesummary.messages import Message
+from casesummary.prompt import PromptTemplate, load_prompt
 from casesummary.result import CaseSummary, Provenance, SummaryFailure, Usage
+from casesummary.taxonomy import Taxonomy, load_taxonomy
+from casesummary.validation import answer_schema, validate_answer
 
 if TYPE_CHECKING:
-    from casesummary.backends.base import Backend, BackendRequest, BackendResponse
+    from collections.abc import Coroutine
+    from typing import Any
+
     from casesummary.item import AgendaItem
-    from casesummary.prompt import PromptTemplate
-    from casesummary.taxonomy import Taxonomy
 
 Progress = Callable[[int, int], None]
+BackendArg = str | BackendSpec | Backend | None
+_T = TypeVar("_T")
 
 
 def build_request(
     item: AgendaItem, *, prompt: PromptTemplate, taxonomy: Taxonomy, repeat: int = 0
 ) -> BackendRequest:
     """The first request for `item`: rendered messages, answer schema, parameters, fingerprints."""
-    from casesummary.backends.base import BackendRequest
-    from casesummary.validation import answer_schema
-
     return BackendRequest(
         messages=prompt.render(item, taxonomy),
         json_schema=answer_schema(taxonomy),
@@ -52,33 +64,213 @@ def build_request(
     )
 
 
+def check_summarizable(item: AgendaItem) -> None:
+    """NothingToSummarize (reason "closed" or "empty") unless the item is open and has text."""
+    if not item.is_open:
+        raise NothingToSummarize(f"item {item.title!r} is closed", reason="closed")
+    if not item.has_text:
+        raise NothingToSummarize(f"item {item.title!r} has no text", reason="empty")
+
+
+class Summarizer:
+    """One backend, prompt and taxonomy, ready to summarise items into CaseSummary results.
+
+        with Summarizer("openai:gpt-4o-mini") as summarizer:
+            results = summarizer.summarize_many(items)
+
+    Every argument is checked when the Summarizer is made, before any item runs. With
+    `cache_dir`, an answer recorded there for the same request is reused instead of asking the
+    backend (backends/replay.py); new answers are recorded.
+    """
+
+    def __init__(
+        self,
+        backend: BackendArg = None,
+        *,
+        prompt: str | Path | PromptTemplate | None = None,
+        taxonomy: str | Path | Taxonomy | None = None,
+        max_reasks: int = 2,
+        cache_dir: str | Path | None = None,
+    ) -> None:
+        _check_reasks(max_reasks)
+        self.prompt: PromptTemplate = (
+            prompt if isinstance(prompt, PromptTemplate) else load_prompt(prompt)
+        )
+        self.taxonomy: Taxonomy = load_taxonomy(taxonomy)
+        self.max_reasks = max_reasks
+        self.spec: BackendSpec | None = None
+        #: True when no backend was chosen and the offline baseline stands in.
+        self.fell_back = False
+        if backend is None or isinstance(backend, str | BackendSpec):
+            self.spec, self.fell_back = resolve_spec(backend)
+            self.backend: Backend = get_backend(self.spec)
+            self.owns_backend = True
+        else:
+            chosen = as_backend(backend)
+            if chosen is None:
+                raise UserError(
+                    "backend must be a spec string such as 'baseline' or a Backend "
+                    f"(with name, model, complete and acomplete), not {type(backend).__name__}"
+                )
+            self.backend = chosen
+            self.owns_backend = False
+        if cache_dir is not None:
+            # Answers come from and go to a content-addressed cache; closing reaches the inner.
+            self.backend = RecordingBackend(self.backend, cache_dir, reuse=True)
+
+    @property
+    def label(self) -> str:
+        """The backend as a spec string, without credentials (for run files and logs)."""
+        if self.spec is not None:
+            return self.spec.redacted()
+        backend = self.backend
+        return f"{backend.name}:{backend.model}" if backend.model else backend.name
+
+    # -- one item ---------------------------------------------------------------------------
+
+    def summarize(self, item: AgendaItem, *, repeat: int = 0) -> CaseSummary:
+        """Summarise one item: NothingToSummarize for a closed or empty item (before any call),
+        OutputValidationError when the answer stays invalid, the backend's errors otherwise."""
+        check_summarizable(item)
+        run = _Run(self, item, repeat)
+        while True:
+            result = run.accept(self.backend.complete(run.request))
+            if result is not None:
+                return result
+
+    async def asummarize(self, item: AgendaItem, *, repeat: int = 0) -> CaseSummary:
+        """`summarize` for async callers: uses the backend's `acomplete`."""
+        check_summarizable(item)
+        return await _finish(self.backend, _Run(self, item, repeat))
+
+    # -- many items -------------------------------------------------------------------------
+
+    async def asummarize_many(
+        self,
+        items: Iterable[AgendaItem],
+        *,
+        concurrency: int = 4,
+        progress: Progress | None = None,
+        repeat: int = 0,
+    ) -> list[CaseSummary | SummaryFailure]:
+        """Summarise many items concurrently, in input order; a failing item becomes a
+        SummaryFailure. `progress(done, total)` is called as each item finishes."""
+        _check_concurrency(concurrency)
+        batch: Sequence[AgendaItem] = list(items)
+        semaphore = asyncio.Semaphore(concurrency)
+        done = 0
+
+        async def one(item: AgendaItem) -> CaseSummary | SummaryFailure:
+            nonlocal done
+            run: _Run | None = None
+            try:
+                async with semaphore:
+                    check_summarizable(item)
+                    run = _Run(self, item, repeat)
+                    outcome: CaseSummary | SummaryFailure = await _finish(self.backend, run)
+            except Exception as exc:  # one item's failure must never lose the others
+                outcome = SummaryFailure(
+                    item_fingerprint=item.fingerprint,
+                    item_title=item.title,
+                    error_type=type(exc).__name__,
+                    message=" ".join(str(exc).split()) or type(exc).__name__,
+                    attempts=run.attempts if run is not None else 0,
+                )
+            done += 1
+            if progress is not None:
+                progress(done, len(batch))
+            return outcome
+
+        return list(await asyncio.gather(*(one(i) for i in batch)))
+
+    def summarize_many(
+        self,
+        items: Iterable[AgendaItem],
+        *,
+        concurrency: int = 4,
+        progress: Progress | None = None,
+        repeat: int = 0,
+    ) -> list[CaseSummary | SummaryFailure]:
+        """`asummarize_many` on an event loop of its own (in a worker thread when called inside
+        a running loop); the backend's connections to that loop are closed when it ends."""
+        _check_concurrency(concurrency)
+        return run_in_new_loop(
+            self.asummarize_many(items, concurrency=concurrency, progress=progress, repeat=repeat),
+            self.backend,
+        )
+
+    # -- closing ----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the backend if this Summarizer made it from a spec."""
+        if self.owns_backend:
+            self.backend.close()
+
+    async def aclose(self) -> None:
+        """Close the backend (async clients included) if this Summarizer made it from a spec."""
+        if self.owns_backend:
+            await self.backend.aclose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+def run_in_new_loop(coro: Coroutine[Any, Any, _T], backend: Backend) -> _T:
+    """Run `coro` on a new event loop, then close `backend`'s connections bound to that loop.
+
+    Inside a running loop (a notebook, a web handler) the new loop runs in a worker thread.
+    """
+
+    async def run_and_release() -> _T:
+        try:
+            return await coro
+        finally:
+            await backend.aclose()  # the loop dies on return: no socket may outlive it
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(run_and_release())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run_and_release()).result()
+
+
+# -- the module-level API --------------------------------------------------------------------
+
+
 def summarize(
     item: AgendaItem,
     *,
-    backend: str | Backend | None = None,
+    backend: BackendArg = None,
     prompt: str | PromptTemplate | None = None,
     taxonomy: str | Path | Taxonomy | None = None,
     max_reasks: int = 2,
     repeat: int = 0,
 ) -> CaseSummary:
-    """Summarise one item into a validated CaseSummary.
+    """Summarise one item into a validated CaseSummary (see `Summarizer.summarize`).
 
     Raises NothingToSummarize for a closed item or one without text (before any backend call),
     OutputValidationError when the answer is still invalid after `max_reasks` re-asks, and the
     backend's own BackendError subclasses for transport failures.
     """
     check_summarizable(item)
-    run = _Run(item, _backend(backend), _prompt(prompt), _taxonomy(taxonomy), max_reasks, repeat)
-    while True:
-        result = run.accept(run.backend.complete(run.request))
-        if result is not None:
-            return result
+    with Summarizer(backend, prompt=prompt, taxonomy=taxonomy, max_reasks=max_reasks) as s:
+        return s.summarize(item, repeat=repeat)
 
 
 async def asummarize(
     item: AgendaItem,
     *,
-    backend: str | Backend | None = None,
+    backend: BackendArg = None,
     prompt: str | PromptTemplate | None = None,
     taxonomy: str | Path | Taxonomy | None = None,
     max_reasks: int = 2,
@@ -86,14 +278,14 @@ async def asummarize(
 ) -> CaseSummary:
     """`summarize` for async callers: uses the backend's `acomplete`."""
     check_summarizable(item)
-    run = _Run(item, _backend(backend), _prompt(prompt), _taxonomy(taxonomy), max_reasks, repeat)
-    return await _arun(run)
+    async with Summarizer(backend, prompt=prompt, taxonomy=taxonomy, max_reasks=max_reasks) as s:
+        return await s.asummarize(item, repeat=repeat)
 
 
 def summarize_many(
     items: Iterable[AgendaItem],
     *,
-    backend: str | Backend | None = None,
+    backend: BackendArg = None,
     prompt: str | PromptTemplate | None = None,
     taxonomy: str | Path | Taxonomy | None = None,
     concurrency: int = 4,
@@ -107,39 +299,15 @@ def summarize_many(
     a broken prompt or taxonomy) are raised at once, before any item runs. Inside a running event
     loop this runs in a worker thread; async code can await `asummarize_many` instead.
     """
-    chosen = _backend(backend)
-
-    async def run_and_release() -> list[CaseSummary | SummaryFailure]:
-        try:
-            return await asummarize_many(
-                items,
-                backend=chosen,
-                prompt=prompt,
-                taxonomy=taxonomy,
-                concurrency=concurrency,
-                progress=progress,
-                max_reasks=max_reasks,
-                repeat=repeat,
-            )
-        finally:
-            # The loop made here dies on return: close connections bound to it (no socket leak).
-            await aclose_backend(chosen)
-
-    coro = run_and_release()
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+    _check_concurrency(concurrency)
+    with Summarizer(backend, prompt=prompt, taxonomy=taxonomy, max_reasks=max_reasks) as s:
+        return s.summarize_many(items, concurrency=concurrency, progress=progress, repeat=repeat)
 
 
 async def asummarize_many(
     items: Iterable[AgendaItem],
     *,
-    backend: str | Backend | None = None,
+    backend: BackendArg = None,
     prompt: str | PromptTemplate | None = None,
     taxonomy: str | Path | Taxonomy | None = None,
     concurrency: int = 4,
@@ -148,44 +316,11 @@ async def asummarize_many(
     repeat: int = 0,
 ) -> list[CaseSummary | SummaryFailure]:
     """`summarize_many` for async callers."""
-    if concurrency < 1:
-        raise UserError(f"concurrency must be at least 1, not {concurrency}")
-    _check_reasks(max_reasks)
-    batch: Sequence[AgendaItem] = list(items)
-    chosen, template, topics = _backend(backend), _prompt(prompt), _taxonomy(taxonomy)
-    semaphore = asyncio.Semaphore(concurrency)
-    done = 0
-
-    async def one(item: AgendaItem) -> CaseSummary | SummaryFailure:
-        nonlocal done
-        run: _Run | None = None
-        try:
-            async with semaphore:
-                check_summarizable(item)
-                run = _Run(item, chosen, template, topics, max_reasks, repeat)
-                outcome: CaseSummary | SummaryFailure = await _arun(run)
-        except Exception as exc:  # one item's failure must never lose the others
-            outcome = SummaryFailure(
-                item_fingerprint=item.fingerprint,
-                item_title=item.title,
-                error_type=type(exc).__name__,
-                message=" ".join(str(exc).split()) or type(exc).__name__,
-                attempts=run.attempts if run is not None else 0,
-            )
-        done += 1
-        if progress is not None:
-            progress(done, len(batch))
-        return outcome
-
-    return list(await asyncio.gather(*(one(i) for i in batch)))
-
-
-def check_summarizable(item: AgendaItem) -> None:
-    """NothingToSummarize (reason "closed" or "empty") unless the item is open and has text."""
-    if not item.is_open:
-        raise NothingToSummarize(f"item {item.title!r} is closed", reason="closed")
-    if not item.has_text:
-        raise NothingToSummarize(f"item {item.title!r} has no text", reason="empty")
+    _check_concurrency(concurrency)
+    async with Summarizer(backend, prompt=prompt, taxonomy=taxonomy, max_reasks=max_reasks) as s:
+        return await s.asummarize_many(
+            items, concurrency=concurrency, progress=progress, repeat=repeat
+        )
 
 
 # -- the re-ask loop -----------------------------------------------------------------------------
@@ -194,28 +329,20 @@ def check_summarizable(item: AgendaItem) -> None:
 class _Run:
     """One item's conversation with a backend: the next request, the attempts, the usage."""
 
-    def __init__(
-        self,
-        item: AgendaItem,
-        backend: Backend,
-        prompt: PromptTemplate,
-        taxonomy: Taxonomy,
-        max_reasks: int,
-        repeat: int,
-    ) -> None:
-        _check_reasks(max_reasks)
-        self.item, self.backend, self.prompt, self.taxonomy = item, backend, prompt, taxonomy
-        self.max_reasks = max_reasks
-        self.request = build_request(item, prompt=prompt, taxonomy=taxonomy, repeat=repeat)
+    def __init__(self, summarizer: Summarizer, item: AgendaItem, repeat: int) -> None:
+        self.item = item
+        self.prompt, self.taxonomy = summarizer.prompt, summarizer.taxonomy
+        self.backend = summarizer.backend
+        self.max_reasks = summarizer.max_reasks
+        self.request = build_request(
+            item, prompt=self.prompt, taxonomy=self.taxonomy, repeat=repeat
+        )
         self.attempts = 0
         self.usage = Usage()
         self.started = time.perf_counter()
 
     def accept(self, response: BackendResponse) -> CaseSummary | None:
         """The result if `response` is valid; None after preparing a re-ask; raises at the bound."""
-        from casesummary.backends.base import Message
-        from casesummary.validation import validate_answer
-
         self.attempts += 1
         self.usage = self.usage + response.usage
         try:
@@ -253,14 +380,11 @@ class _Run:
         return CaseSummary.from_answer(answer, provenance)
 
 
-async def _arun(run: _Run) -> CaseSummary:
+async def _finish(backend: Backend, run: _Run) -> CaseSummary:
     while True:
-        result = run.accept(await run.backend.acomplete(run.request))
+        result = run.accept(await backend.acomplete(run.request))
         if result is not None:
             return result
-
-
-# -- argument resolution -------------------------------------------------------------------------
 
 
 def _check_reasks(max_reasks: int) -> None:
@@ -268,21 +392,6 @@ def _check_reasks(max_reasks: int) -> None:
         raise UserError(f"max_reasks must be 0 or more, not {max_reasks}")
 
 
-def _backend(backend: str | Backend | None) -> Backend:
-    from casesummary.backends.registry import DEFAULT_SPEC, ENV_VAR, get_backend
-
-    if backend is None:
-        backend = os.environ.get(ENV_VAR, "").strip() or DEFAULT_SPEC
-    return get_backend(backend) if isinstance(backend, str) else backend
-
-
-def _prompt(prompt: str | PromptTemplate | None) -> PromptTemplate:
-    from casesummary.prompt import PromptTemplate, load_prompt
-
-    return prompt if isinstance(prompt, PromptTemplate) else load_prompt(prompt)
-
-
-def _taxonomy(taxonomy: str | Path | Taxonomy | None) -> Taxonomy:
-    from casesummary.taxonomy import load_taxonomy
-
-    return load_taxonomy(taxonomy)
+def _check_concurrency(concurrency: int) -> None:
+    if concurrency < 1:
+        raise UserError(f"concurrency must be at least 1, not {concurrency}")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from casesummary._resources import prompts_dir, read_once
+from casesummary._yaml import load_file
 from casesummary.exceptions import InvalidTaxonomy, first_error
 
 
@@ -54,8 +56,6 @@ class Taxonomy(BaseModel):
 
 
 def default_taxonomy_path() -> Path:
-    from casesummary.prompt import prompts_dir
-
     return prompts_dir() / "taxonomy.yaml"
 
 
@@ -63,9 +63,11 @@ def load_taxonomy(source: str | Path | Taxonomy | None = None) -> Taxonomy:
     """Load a taxonomy from a YAML/JSON file (default: the one shipped with the prompts)."""
     if isinstance(source, Taxonomy):
         return source
-    path = Path(source) if source is not None else default_taxonomy_path()
-    from casesummary._yaml import load_file
+    return _read(Path(source) if source is not None else default_taxonomy_path())
 
+
+@read_once
+def _read(path: Path) -> Taxonomy:
     raw = load_file(path, InvalidTaxonomy, what="taxonomy file", syntax="YAML/JSON")
     if isinstance(raw, dict) and isinstance(raw.get("topics"), list):
         raw = {

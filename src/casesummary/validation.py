@@ -14,9 +14,11 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from casesummary.danish import sentences
 from casesummary.exceptions import OutputValidationError
-from casesummary.result import PromptResult
+from casesummary.result import AnswerField, PromptResult, answer_fields
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -36,65 +38,58 @@ YES_NO_VERBS = frozenset(
 #: Negations that make a question leading rather than neutral.
 NEGATIONS = ("ikke", "ingen", "intet", "aldrig")
 
-_FIELDS = ("question", "summary", "pros", "cons", "keywords")
-_ITEM_LIMITS = {"pros": (3, 3), "cons": (3, 3), "keywords": (1, 3)}
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def answer_schema(taxonomy: Taxonomy) -> dict[str, Any]:
+def answer_schema(taxonomy: Taxonomy, model: type[PromptResult] = PromptResult) -> dict[str, Any]:
     """The answer's JSON Schema (draft 2020-12), fit for strict structured-output modes.
 
-    Every field is required, no other field is allowed, keywords are an enum of the taxonomy's
-    names. It carries no ``$schema`` key and no string-length keywords, which strict modes refuse.
+    Derived from the answer contract (`result.answer_fields`): every part is required, no other
+    field is allowed, the taxonomy part is an enum of the taxonomy's names. It carries no
+    ``$schema`` key and no string-length keywords, which strict modes refuse.
     """
-    return _answer_schema(taxonomy.names)
+    return _answer_schema(taxonomy.names, model)
 
 
-def _answer_schema(names: tuple[str, ...]) -> dict[str, Any]:
-    """`answer_schema` from the taxonomy's names, the only part of it the schema shows."""
-
-    def text(field: str) -> dict[str, Any]:
-        info = PromptResult.model_fields[field]
-        return {"type": "string", "title": info.title or field}
-
-    def items(field: str, item: dict[str, Any]) -> dict[str, Any]:
-        low, high = _ITEM_LIMITS[field]
-        info = PromptResult.model_fields[field]
-        return {
-            "type": "array",
-            "title": info.title or field,
-            "items": item,
-            "minItems": low,
-            "maxItems": high,
-        }
-
+def _answer_schema(names: tuple[str, ...], model: type[PromptResult]) -> dict[str, Any]:
+    """`answer_schema` from the taxonomy's names, the only part of the taxonomy it shows."""
+    properties: dict[str, Any] = {}
+    for spec in answer_fields(model):
+        if not spec.is_list:
+            properties[spec.name] = {"type": "string", "title": spec.label}
+            continue
+        item: dict[str, Any] = {"type": "string"}
+        if spec.taxonomy:
+            item["enum"] = list(names)
+        prop: dict[str, Any] = {"type": "array", "title": spec.label, "items": item}
+        if spec.min_items is not None:
+            prop["minItems"] = spec.min_items
+        if spec.max_items is not None:
+            prop["maxItems"] = spec.max_items
+        properties[spec.name] = prop
     return {
-        "title": "PromptResult",
+        "title": model.__name__,
         "type": "object",
-        "properties": {
-            "question": text("question"),
-            "summary": text("summary"),
-            "pros": items("pros", {"type": "string"}),
-            "cons": items("cons", {"type": "string"}),
-            "keywords": items("keywords", {"type": "string", "enum": list(names)}),
-        },
-        "required": list(_FIELDS),
+        "properties": properties,
+        "required": list(properties),
         "additionalProperties": False,
     }
 
 
-def validate_answer(content: str | dict[str, Any], taxonomy: Taxonomy) -> PromptResult:
-    """The answer as a `PromptResult`, or OutputValidationError listing every problem."""
+def validate_answer(
+    content: str | dict[str, Any],
+    taxonomy: Taxonomy,
+    model: type[PromptResult] = PromptResult,
+) -> PromptResult:
+    """The answer as a `model` instance, or OutputValidationError listing every problem."""
     output = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
     data = _parse(content, output)
-    errors = schema_errors(data, taxonomy)
+    errors = schema_errors(data, taxonomy, model)
     if isinstance(data, dict):
         errors += semantic_errors(data)
     if not errors:
-        from pydantic import ValidationError
-
         try:
-            return PromptResult.model_validate(data)
+            return model.model_validate(data)
         except ValidationError as exc:
             errors = [_pydantic_message(e) for e in exc.errors()]
     errors = _unique(errors)
@@ -123,47 +118,58 @@ def _parse(content: str | dict[str, Any], output: str) -> Any:
         raise OutputValidationError(error, errors=[error], output=output) from None
 
 
-def schema_errors(data: Any, taxonomy: Taxonomy) -> list[str]:
-    """Every way `data` breaks `answer_schema(taxonomy)`, as short sentences."""
-    validator = _validator(taxonomy.names)
+def schema_errors(
+    data: Any, taxonomy: Taxonomy, model: type[PromptResult] = PromptResult
+) -> list[str]:
+    """Every way `data` breaks `answer_schema(taxonomy, model)`, as short sentences."""
+    validator = _validator(taxonomy.names, model)
     found = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    return _unique([_schema_message(e, taxonomy) for e in found])
+    parts = {spec.name: spec for spec in answer_fields(model)}
+    return _unique([_schema_message(e, taxonomy, parts) for e in found])
 
 
 @lru_cache(maxsize=16)
-def _validator(names: tuple[str, ...]) -> Draft202012Validator:
-    """The answer schema's validator, built once per set of keyword names (all it depends on)."""
+def _validator(names: tuple[str, ...], model: type[PromptResult]) -> Draft202012Validator:
+    """The answer schema's validator, built once per model and set of keyword names."""
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(_answer_schema(names))
+    return Draft202012Validator(_answer_schema(names, model))
 
 
-def _schema_message(error: SchemaError, taxonomy: Taxonomy) -> str:
+def _schema_message(error: SchemaError, taxonomy: Taxonomy, parts: dict[str, AnswerField]) -> str:
     path = list(error.absolute_path)
     field = path[0] if path else None
     kind = error.validator
     instance: Any = error.instance
     if field is None:
         if kind == "required":
-            missing = [f for f in _FIELDS if f not in instance]
+            missing = [f for f in parts if f not in instance]
             return f"{missing[0] if missing else 'a field'}: the field is missing"
         if kind == "additionalProperties":
-            extra = sorted(set(instance) - set(_FIELDS))
-            allowed = ", ".join(_FIELDS)
+            extra = sorted(set(instance) - set(parts))
+            allowed = ", ".join(parts)
             return f"{', '.join(map(str, extra))}: not an allowed field (allowed: {allowed})"
-        return "the answer must be a JSON object with the fields " + ", ".join(_FIELDS)
+        return "the answer must be a JSON object with the fields " + ", ".join(parts)
+    spec = parts.get(str(field))
     if kind == "type":
-        wanted = "a list of strings" if field in _ITEM_LIMITS and len(path) == 1 else "a string"
+        wanted = "a list of strings" if spec and spec.is_list and len(path) == 1 else "a string"
         where = f"{field}[{path[1]}]" if len(path) > 1 else field
         return f"{where}: must be {wanted}"
-    if kind in ("minItems", "maxItems"):
-        low, high = _ITEM_LIMITS[str(field)]
+    if kind in ("minItems", "maxItems") and spec is not None:
+        low, high = spec.min_items, spec.max_items
         count = len(instance)
-        need = f"exactly {low}" if low == high else f"{low} to {high}"
+        if low == high:
+            need = f"exactly {low}"
+        elif high is None:
+            need = f"at least {low}"
+        elif low is None:
+            need = f"at most {high}"
+        else:
+            need = f"{low} to {high}"
         return f"{field}: must hold {need} items, not {count}"
     if kind == "enum":
         return (
-            f"keywords: {instance!r} is not in the taxonomy "
+            f"{field}: {instance!r} is not in the taxonomy "
             f"(choose from: {', '.join(taxonomy.names)})"
         )
     return f"{field}: {error.message}"
@@ -187,7 +193,7 @@ def semantic_errors(data: dict[str, Any]) -> list[str]:
         count = len(sentences(summary))
         if not 2 <= count <= 3:
             errors.append(f"summary: must be two or three sentences, not {count}")
-    lists = {f: _strings(data.get(f)) for f in ("pros", "cons", "keywords")}
+    lists = {f.name: _strings(data.get(f.name)) for f in answer_fields() if f.is_list}
     for field, points in lists.items():
         if any(not p.strip() for p in points):
             errors.append(f"{field}: every item must have text")

@@ -15,8 +15,8 @@ from casesummary.backends.baseline import (
     MODEL,
     BaselineBackend,
     extract,
-    from_spec,
 )
+from casesummary.backends.registry import get_backend
 from casesummary.danish import sentences
 from casesummary.exceptions import InvalidBackendSpec
 from casesummary.item import AgendaItem, Section, SectionKind, SourceFormat
@@ -348,14 +348,15 @@ def assert_follows_rules(content: str, taxonomy: Taxonomy) -> dict[str, list[str
 
 
 def test_is_a_backend_named_baseline() -> None:
-    backend = from_spec("")
+    backend = get_backend("baseline")
+    assert isinstance(backend, BaselineBackend)
     assert isinstance(backend, Backend)
     assert (backend.name, backend.model) == ("baseline", "extractive-v1")
 
 
 def test_spec_with_options_is_rejected() -> None:
     with pytest.raises(InvalidBackendSpec, match="takes no options"):
-        from_spec("fast")
+        get_backend("baseline:fast")
 
 
 def test_response_is_marked_extractive_and_free(taxonomy: Taxonomy) -> None:

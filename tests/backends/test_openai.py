@@ -18,10 +18,8 @@ from casesummary.backends.base import Backend, BackendRequest
 from casesummary.backends.openai import (
     OpenAIBackend,
     extract_json_text,
-    from_spec_azure,
-    from_spec_compatible,
-    from_spec_openai,
 )
+from casesummary.backends.registry import get_backend
 from casesummary.exceptions import (
     BackendConnectionError,
     BackendHTTPError,
@@ -567,7 +565,8 @@ def test_compatible_spec_builds_the_openai_backend_with_a_base_url(
     stub: OpenAIStubServer, backend_request: BackendRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    backend = from_spec_compatible(f"qwen2.5:7b@{stub.base_url}?mode=json_object&max_retries=0")
+    spec = f"openai-compatible:qwen2.5:7b@{stub.base_url}?mode=json_object&max_retries=0"
+    backend = get_backend(spec)
     try:
         response = backend.complete(backend_request)
     finally:
@@ -593,7 +592,7 @@ def test_openai_spec_uses_the_sdk_environment(
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", secret)
     monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
-    backend = from_spec_openai("gpt-4o-mini?timeout=5")
+    backend = get_backend("openai:gpt-4o-mini?timeout=5")
     try:
         response = backend.complete(backend_request)
     finally:
@@ -615,7 +614,7 @@ def test_azure_spec_calls_the_deployment_url_with_the_api_version(
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", secret)
     monkeypatch.setenv("OPENAI_API_VERSION", "2024-10-21")
     monkeypatch.delenv("AZURE_OPENAI_AD_TOKEN", raising=False)
-    backend = from_spec_azure("summaries-gpt4o")
+    backend = get_backend("azure:summaries-gpt4o")
     try:
         response = backend.complete(backend_request)
     finally:
@@ -649,14 +648,14 @@ def test_azure_spec_calls_the_deployment_url_with_the_api_version(
 )
 def test_bad_compatible_specs_are_user_errors(spec: str) -> None:
     with pytest.raises(InvalidBackendSpec) as caught:
-        from_spec_compatible(spec)
+        get_backend(f"openai-compatible:{spec}")
     assert caught.value.spec == f"openai-compatible:{spec}"
 
 
 def test_openai_spec_without_a_key_says_which_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     with pytest.raises(InvalidBackendSpec, match="OPENAI_API_KEY"):
-        from_spec_openai("gpt-4o-mini")
+        get_backend("openai:gpt-4o-mini")
 
 
 def test_azure_spec_without_environment_names_what_is_missing(
@@ -666,7 +665,7 @@ def test_azure_spec_without_environment_names_what_is_missing(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OPENAI_API_VERSION", "2024-10-21")
     with pytest.raises(InvalidBackendSpec) as caught:
-        from_spec_azure("deployment")
+        get_backend("azure:deployment")
     assert "AZURE_OPENAI_ENDPOINT" in str(caught.value)
     assert "AZURE_OPENAI_API_KEY" in str(caught.value)
     assert "OPENAI_API_VERSION" not in str(caught.value)

@@ -12,8 +12,9 @@ import pytest
 
 from casesummary.backends import registry
 from casesummary.backends.base import Backend
-from casesummary.backends.registry import get_backend, resolve_backend_spec
+from casesummary.backends.registry import BUILTIN, get_backend
 from casesummary.backends.replay import RecordingBackend, ReplayBackend
+from casesummary.backends.spec import BUILTIN_FORMS
 from casesummary.exceptions import InvalidBackendSpec
 from casesummary.testing import FunctionBackend
 
@@ -67,30 +68,6 @@ def test_unknown_name_without_any_match() -> None:
     with pytest.raises(InvalidBackendSpec, match="unknown backend 'zzz'") as info:
         get_backend("zzz")
     assert info.value.suggestions == []
-
-
-@pytest.mark.parametrize(
-    ("spec", "words"),
-    [
-        ("", "empty backend spec"),
-        ("openai:", "model name is missing; expected openai:<model>"),
-        ("openai:  ?mode=json_object", "model name is missing"),
-        ("azure:", "deployment name is missing"),
-        ("openai-compatible:llama", "'@<base_url>' is missing"),
-        ("openai-compatible:@http://127.0.0.1:8080", "'@<base_url>' is missing"),
-        ("openai-compatible:llama@localhost:8080", "not an http:// or https:// URL"),
-        ("openai-compatible:llama@http://", "not an http:// or https:// URL"),
-        ("replay:", "recordings directory is missing"),
-        ("replay:/no/such/dir", "does not exist"),
-        ("record:/tmp/x", "inner backend spec is missing"),
-        ("record:=baseline", "directory or the inner backend spec is missing"),
-        ("baseline:fast", "takes no options"),
-    ],
-)
-def test_malformed_specs_explain_the_form(spec: str, words: str) -> None:
-    with pytest.raises(InvalidBackendSpec) as info:
-        get_backend(spec)
-    assert words in str(info.value)
 
 
 def test_inner_spec_errors_surface_through_record(tmp_path: Path) -> None:
@@ -164,23 +141,30 @@ def test_plugin_failures_are_typed(spec: str, words: str) -> None:
         get_backend(spec)
 
 
-# -- resolution for the CLI ------------------------------------------------------------------
+def test_every_builtin_name_has_a_form_and_a_factory() -> None:
+    assert set(BUILTIN) == set(BUILTIN_FORMS)
 
 
-def test_resolve_prefers_the_cli_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CASESUMMARY_BACKEND", "oracle")
-    assert resolve_backend_spec("openai:gpt-4o") == ("openai:gpt-4o", None)
-    assert resolve_backend_spec(None) == ("oracle", None)
+def test_a_legacy_plugin_without_close_is_wrapped_and_still_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Old:  # a 0.1-era backend: complete and acomplete only
+        name, model = "old", "m1"
 
+        def complete(self, request: Any) -> Any:
+            return "answer"
 
-def test_resolve_falls_back_to_baseline_with_a_notice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("CASESUMMARY_BACKEND", raising=False)
-    spec, notice = resolve_backend_spec(None)
-    assert spec == "baseline"
-    assert notice is not None
-    assert "\n" not in notice
-    for words in ("--backend", "CASESUMMARY_BACKEND", "openai:gpt-4o-mini"):
-        assert words in notice
+        async def acomplete(self, request: Any) -> Any:
+            return "answer"
+
+    point = metadata.EntryPoint("old", f"{__name__}:_old_factory", registry.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(metadata, "entry_points", lambda **params: [point])
+    monkeypatch.setattr(sys.modules[__name__], "_old_factory", lambda rest: Old(), raising=False)
+    backend = get_backend("old")
+    assert isinstance(backend, Backend)
+    assert (backend.name, backend.model) == ("old", "m1")
+    assert backend.complete(None) == "answer"  # type: ignore[arg-type]
+    backend.close()
 
 
 def test_offline_backends_do_not_import_the_openai_sdk() -> None:

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from casesummary.eval.aggregate import aggregate
 from casesummary.eval.report import render_html, render_markdown, write_reports
-from casesummary.eval.rundir import CaseInfo, CaseRecord, RunData, RunInfo, aggregate
+from casesummary.eval.rundir import CaseInfo, CaseRecord, RunData, RunInfo
 
 XSS_SCRIPT = "<script>document.title='PWNED'</script>"
 XSS_IMG = "<img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">"

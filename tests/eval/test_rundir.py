@@ -1,4 +1,4 @@
-"""The run directory's files: whole lines only, torn lines survived, metrics.json aggregation."""
+"""The run directory's files: whole lines only, torn lines survived, CPR numbers masked."""
 
 from __future__ import annotations
 
@@ -8,28 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from casesummary.eval.rundir import (
-    CaseInfo,
-    CaseRecord,
-    ResultsWriter,
-    aggregate,
-    case_aggregates,
-    load_run,
-    read_records,
-)
+from casesummary.eval.rundir import CaseRecord, ResultsWriter, load_run, read_records
 from casesummary.exceptions import InvalidRunDirectory
+from casesummary.result import PromptResult
+from casesummary.testing import good_answer
 
 
-def _ok(case_id: str, repeat: int, similarity: float, *, passed: bool = True) -> CaseRecord:
+def _ok(case_id: str, repeat: int) -> CaseRecord:
     return CaseRecord(
         case_id=case_id,
         repeat=repeat,
         status="ok",
-        metrics={"similarity": similarity, "keywords_f1": math.nan},
-        checks={"schema_valid": True, "question_mark": passed},
-        provenance={"usage": {"input_tokens": 100, "output_tokens": 20}},
-        cost_usd=0.001,
-        latency_s=0.5,
+        metrics={"similarity": 0.5, "keywords_f1": math.nan},
     )
 
 
@@ -37,7 +27,7 @@ def test_writer_appends_whole_lines_that_read_back(tmp_path: Path) -> None:
     path = tmp_path / "results.jsonl"
     writer = ResultsWriter(path)
     records = [
-        _ok("a", 0, 0.5),
+        _ok("a", 0),
         CaseRecord(case_id="b", repeat=0, status="skipped", reason="closed"),
     ]
     for record in records:
@@ -52,9 +42,33 @@ def test_writer_appends_whole_lines_that_read_back(tmp_path: Path) -> None:
     assert math.isnan(back[0].metrics["keywords_f1"])
 
 
+def test_every_text_a_record_carries_is_written_with_cpr_numbers_masked(tmp_path: Path) -> None:
+    answer = PromptResult.model_validate(
+        {**good_answer(), "summary": "Borger 010203-1234 klager. Sagen 2 behandles."}
+    )
+    record = CaseRecord(
+        case_id="a",
+        repeat=0,
+        status="failed",
+        output=answer,
+        reason="cpr 0102031234",
+        error_type="X",
+        message="see 010203-1234",
+    )
+    writer = ResultsWriter(tmp_path / "results.jsonl")
+    writer.write(record)
+    writer.close()
+    text = (tmp_path / "results.jsonl").read_text(encoding="utf-8")
+    assert "1234" not in text
+    assert text.count("XXXXXX-XXXX") == 3
+    back = read_records(tmp_path / "results.jsonl")[0]
+    assert back.output is not None
+    assert back.output.summary == "Borger XXXXXX-XXXX klager. Sagen 2 behandles."
+
+
 def test_a_torn_last_line_is_ignored_and_cut_on_repair(tmp_path: Path) -> None:
     path = tmp_path / "results.jsonl"
-    whole = _ok("a", 0, 0.5).model_dump_json() + "\n"
+    whole = _ok("a", 0).model_dump_json() + "\n"
     path.write_text(whole + '{"case_id": "b", "rep', encoding="utf-8")
     assert [r.case_id for r in read_records(path)] == ["a"]
     assert path.read_text(encoding="utf-8").endswith('"rep')
@@ -77,55 +91,3 @@ def test_load_run_names_what_is_missing(tmp_path: Path) -> None:
     (tmp_path / "run.json").write_text("{}", encoding="utf-8")
     with pytest.raises(InvalidRunDirectory, match="prompt_id"):
         load_run(tmp_path)
-
-
-def test_case_aggregates_average_repeats_and_count_failures_as_not_passing() -> None:
-    records = [
-        _ok("a", 0, 0.4),
-        _ok("a", 1, 0.8, passed=False),
-        CaseRecord(case_id="a", repeat=2, status="failed", error_type="X", message="m"),
-        CaseRecord(case_id="b", repeat=0, status="skipped", reason="empty"),
-    ]
-    per_case = case_aggregates(records)
-    assert per_case["a"].metrics["similarity"] == pytest.approx(0.6)
-    assert per_case["a"].pass_rate == pytest.approx(1 / 3)
-    assert per_case["a"].status == {"ok": 2, "failed": 1, "skipped": 0}
-    assert math.isnan(per_case["b"].pass_rate)
-    assert per_case["b"].metrics == {}
-
-
-def test_aggregate_groups_counts_and_usage() -> None:
-    cases = {
-        "a": CaseInfo(id="a", municipality="odense", source_format="firstagenda-item"),
-        "b": CaseInfo(id="b", municipality="odense", source_format="item-text"),
-        "c": CaseInfo(id="c", municipality="slagelse", source_format="item-text"),
-        "d": CaseInfo(id="d", municipality="slagelse", source_format="item-text"),
-    }
-    records = [
-        _ok("a", 0, 1.0),
-        _ok("b", 0, 0.5, passed=False),
-        _ok("c", 0, 0.0),
-        CaseRecord(case_id="d", repeat=0, status="skipped", reason="closed"),
-    ]
-    agg = aggregate(records, cases)
-    assert agg.counts.model_dump() == {
-        "cases": 4,
-        "records": 4,
-        "ok": 3,
-        "failed": 0,
-        "skipped": 1,
-    }
-    assert agg.metrics["similarity"].mean == pytest.approx(0.5)
-    assert agg.metrics["similarity"].n == 3
-    assert agg.metrics["keywords_f1"].n == 0
-    assert agg.pass_rate.mean == pytest.approx(2 / 3)
-    assert agg.checks == {"schema_valid": 1.0, "question_mark": pytest.approx(2 / 3)}
-    assert set(agg.by_municipality) == {"odense", "slagelse"}
-    assert agg.by_municipality["odense"].metrics["similarity"].mean == pytest.approx(0.75)
-    assert agg.by_municipality["slagelse"].counts.skipped == 1
-    assert agg.by_source_format["item-text"].counts.cases == 3
-    assert agg.usage.input_tokens == 300
-    assert agg.usage.output_tokens == 60
-    assert agg.usage.cost_usd == pytest.approx(0.003)
-    data = json.loads(agg.model_dump_json())
-    assert data["metrics"]["keywords_f1"]["mean"] is None

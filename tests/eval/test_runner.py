@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from casesummary.backends.base import BackendRequest, BackendResponse
-from casesummary.backends.oracle import OracleBackend
+from casesummary.backends.spec import redact
 from casesummary.eval.golden import GoldenCase, load_golden
+from casesummary.eval.oracle import OracleBackend
 from casesummary.eval.rundir import read_records
-from casesummary.eval.runner import redact, run_eval
+from casesummary.eval.runner import run_eval
 from casesummary.exceptions import InvalidRunDirectory
 from casesummary.testing.fakes import FunctionBackend, good_answer
 
@@ -78,7 +79,8 @@ def test_oracle_run_writes_the_run_directory_and_scores_the_ceiling(
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["prompt_id"] == "summary"
     assert run["backend"] == f"oracle:{golden_dir}"
-    assert (run["backend_name"], run["model"]) == ("oracle", "golden")
+    assert run["backend_name"] == "oracle"
+    assert run["model"].startswith("golden-")  # a digest of the answers: edits change the key
     assert run["golden_dir"] == str(golden_dir.resolve())
     assert run["finished"] is not None
     assert len(run["prompt_fingerprint"]) == 64
@@ -312,3 +314,34 @@ def test_resume_of_a_directory_without_a_run_starts_one(
     assert summary.new_records == 2
     assert len(_lines(out)) == 2
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["resumed"] == []
+
+
+def test_each_case_is_parsed_once_and_rendered_once(
+    tmp_path: Path, cases: list[GoldenCase], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model's input, the scores' source and the report's excerpt are one rendering, and
+    the oracle answers from the items the run parsed (the golden set is not read twice)."""
+    from casesummary import prompt_text
+
+    parses: list[str] = []
+    real_load = GoldenCase.load_item
+
+    def counting_load(self: GoldenCase) -> object:
+        parses.append(self.id)
+        return real_load(self)
+
+    monkeypatch.setattr(GoldenCase, "load_item", counting_load)
+    prompt_text._full_text.cache_clear()
+    run_eval(
+        cases,
+        backend="oracle",
+        prompt="summary",
+        taxonomy=None,
+        out_dir=tmp_path / "run",
+        repeat=2,
+        progress=False,
+    )
+    assert sorted(parses) == sorted(c.id for c in cases)
+    rendered = prompt_text._full_text.cache_info()
+    assert rendered.misses <= len(cases)  # one whole rendering per case, for all its uses
+    assert rendered.hits >= 2 * len(_answerable(cases))  # the two repeats' requests reuse it

@@ -1,24 +1,32 @@
-"""The one interface every model backend implements, and the request/response it exchanges."""
+"""The one interface every model backend implements, and the request/response it exchanges.
+
+A backend answers a `BackendRequest` with a `BackendResponse` (raw JSON text, validated later by
+the summarizer), sync and async, and closes what it holds with `close()`/`aclose()` (also as a
+context manager). `BaseBackend` gives the closing part for free; `SyncBackend` also the async
+part, for backends that only implement `complete`.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from casesummary.item import AgendaItem
+from casesummary.messages import Message
 from casesummary.result import StructuredMode, Usage
 from casesummary.taxonomy import Taxonomy
 
-
-class Message(BaseModel):
-    """One chat message."""
-
-    model_config = ConfigDict(frozen=True)
-
-    role: str  # "system" | "user" | "assistant"
-    content: str
+__all__ = [
+    "Backend",
+    "BackendRequest",
+    "BackendResponse",
+    "BaseBackend",
+    "Message",
+    "SyncBackend",
+    "as_backend",
+]
 
 
 class BackendRequest(BaseModel):
@@ -58,34 +66,97 @@ class BackendResponse(BaseModel):
 
 @runtime_checkable
 class Backend(Protocol):
-    """A model backend: answer a request with JSON text. Sync and async."""
+    """A model backend: answer a request with JSON text, sync and async; close what it holds.
 
-    name: str
-    model: str
+    `name` and `model` identify the answers (they are part of every cache and recording key), so
+    a backend whose answers depend on data (the oracle's golden answers) puts a digest of that
+    data in `model`.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
 
     def complete(self, request: BackendRequest) -> BackendResponse: ...
 
     async def acomplete(self, request: BackendRequest) -> BackendResponse: ...
 
+    def close(self) -> None: ...
 
-async def aclose_backend(backend: object) -> None:
-    """Await the backend's optional `aclose()`: connections belong to the loop that opened them.
+    async def aclose(self) -> None: ...
 
-    Backends need not have one (the offline ones hold nothing); wrappers pass it on.
+
+class BaseBackend:
+    """A base for backends: `acomplete` runs `complete` in a thread unless overridden; closing
+    does nothing unless overridden; both context managers close.
+
+    Connections of an async client belong to the event loop that opened them, so a caller that
+    made a loop closes the backend (`aclose`) before the loop ends.
     """
-    aclose = getattr(backend, "aclose", None)
-    if callable(aclose):
-        await aclose()
 
-
-class SyncBackend:
-    """Base for backends that only implement `complete`: runs it in a thread for async callers."""
-
-    name: str = "sync"
+    name: str = "backend"
     model: str = ""
 
     def complete(self, request: BackendRequest) -> BackendResponse:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} does not implement complete()")
 
     async def acomplete(self, request: BackendRequest) -> BackendResponse:
         return await asyncio.to_thread(self.complete, request)
+
+    def close(self) -> None:
+        """Release what the backend holds (nothing, here)."""
+
+    async def aclose(self) -> None:
+        """Release what the backend holds, connections of async clients included."""
+        self.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+class SyncBackend(BaseBackend):
+    """A backend that implements only `complete` (kept for backends written for 0.1)."""
+
+    name: str = "sync"
+
+
+class _Unclosable(BaseBackend):
+    """A backend written before `close`/`aclose` joined the protocol: answers pass through."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = str(inner.name)
+        self.model = str(inner.model)
+
+    def complete(self, request: BackendRequest) -> BackendResponse:
+        response: BackendResponse = self.inner.complete(request)
+        return response
+
+    async def acomplete(self, request: BackendRequest) -> BackendResponse:
+        response: BackendResponse = await self.inner.acomplete(request)
+        return response
+
+    def __repr__(self) -> str:
+        return repr(self.inner)
+
+
+def as_backend(value: object) -> Backend | None:
+    """`value` as a Backend: itself when it is one, wrapped when it only answers (an object made
+    for casesummary 0.1, without close/aclose), None when it cannot answer at all."""
+    # A class check first: a runtime protocol check reads every attribute, properties included.
+    if isinstance(value, BaseBackend | Backend):
+        return value
+    answers = all(callable(getattr(value, m, None)) for m in ("complete", "acomplete"))
+    named = all(isinstance(getattr(value, a, None), str) for a in ("name", "model"))
+    return _Unclosable(value) if answers and named else None

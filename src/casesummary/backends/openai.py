@@ -30,9 +30,8 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
-from urllib.parse import parse_qsl
 
-from casesummary.backends.base import BackendRequest, BackendResponse
+from casesummary.backends.base import BackendRequest, BackendResponse, BaseBackend
 from casesummary.backends.retry import (
     DEFAULT_INITIAL_WAIT,
     DEFAULT_MAX_RETRIES,
@@ -55,6 +54,8 @@ from casesummary.result import StructuredMode, Usage
 if TYPE_CHECKING:
     import openai
     from tenacity import BaseRetrying
+
+    from casesummary.backends.spec import BackendSpec
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class _Call:
     usage: Usage = field(default_factory=Usage)
 
 
-class OpenAIBackend:
+class OpenAIBackend(BaseBackend):
     """A chat-completions backend for OpenAI, Azure OpenAI or an OpenAI-compatible server.
 
     `kind` chooses the client: "openai" (key from OPENAI_API_KEY), "azure" (openai.AzureOpenAI
@@ -227,18 +228,6 @@ class OpenAIBackend:
         if self._aclient is not None:
             await self._aclient.close()
             self._aclient = None
-
-    def __enter__(self) -> OpenAIBackend:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    async def __aenter__(self) -> OpenAIBackend:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
     # -- modes -------------------------------------------------------------------------------
 
@@ -446,75 +435,61 @@ class OpenAIBackend:
 
 # -- spec factories (called by backends/registry.py) --------------------------------------------
 
+#: The options OpenAI-family specs take after "?".
+SPEC_OPTIONS = ("mode", "timeout", "max_retries")
 
-def from_spec_openai(rest: str) -> OpenAIBackend:
+
+def from_spec_openai(spec: BackendSpec) -> OpenAIBackend:
     """`openai:<model>[?mode=...&timeout=...&max_retries=...]`; key from OPENAI_API_KEY."""
-    spec = f"openai:{rest}"
-    model, options = _split_options(spec, rest)
+    options = _options(spec)
     if not os.environ.get("OPENAI_API_KEY"):
-        raise InvalidBackendSpec(spec, "set OPENAI_API_KEY to use OpenAI")
-    return OpenAIBackend(model, kind="openai", **options)
+        raise InvalidBackendSpec(spec.text, "set OPENAI_API_KEY to use OpenAI")
+    return OpenAIBackend(spec.target, kind="openai", **options)
 
 
-def from_spec_azure(rest: str) -> OpenAIBackend:
+def from_spec_azure(spec: BackendSpec) -> OpenAIBackend:
     """`azure:<deployment>[?...]`: an Azure OpenAI deployment, configured by the environment.
 
     AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN), OPENAI_API_VERSION:
     the SDK reads them; they are checked here so a missing one fails early.
     """
-    spec = f"azure:{rest}"
-    deployment, options = _split_options(spec, rest)
+    options = _options(spec)
     missing = [n for n in ("AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION") if not os.environ.get(n)]
     if not (os.environ.get("AZURE_OPENAI_API_KEY") or os.environ.get("AZURE_OPENAI_AD_TOKEN")):
         missing.append("AZURE_OPENAI_API_KEY")
     if missing:
-        raise InvalidBackendSpec(spec, f"set {', '.join(missing)} to use Azure OpenAI")
-    return OpenAIBackend(deployment, kind="azure", **options)
+        raise InvalidBackendSpec(spec.text, f"set {', '.join(missing)} to use Azure OpenAI")
+    return OpenAIBackend(spec.target, kind="azure", **options)
 
 
-def from_spec_compatible(rest: str) -> OpenAIBackend:
+def from_spec_compatible(spec: BackendSpec) -> OpenAIBackend:
     """`openai-compatible:<model>@<base_url>[?...]`; key from OPENAI_API_KEY, else none needed."""
-    spec = f"openai-compatible:{rest}"
-    target, options = _split_options(spec, rest)
-    model, at, base_url = target.partition("@")
-    if not at or not model or not base_url:
-        raise InvalidBackendSpec(spec, "expected openai-compatible:<model>@<base_url>")
-    if not base_url.startswith(("http://", "https://")):
-        raise InvalidBackendSpec(spec, f"base URL {base_url!r} must start with http:// or https://")
-    return OpenAIBackend(model, kind="openai-compatible", base_url=base_url, **options)
+    model, _, base_url = spec.target.partition("@")
+    return OpenAIBackend(model, kind="openai-compatible", base_url=base_url, **_options(spec))
 
 
-def _split_options(spec: str, rest: str) -> tuple[str, dict[str, Any]]:
-    """`target?mode=json_object&timeout=30&max_retries=2` -> (target, keyword arguments)."""
-    target, question, query = rest.partition("?")
-    target = target.strip()
-    if not target:
-        raise InvalidBackendSpec(spec, "the model name is empty")
+def _options(spec: BackendSpec) -> dict[str, Any]:
+    """The spec's options as OpenAIBackend keyword arguments, each checked."""
     options: dict[str, Any] = {}
-    if not question:
-        return target, options
-    try:
-        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=True)
-    except ValueError:
-        raise InvalidBackendSpec(spec, f"cannot read options {query!r}") from None
-    for key, value in pairs:
+    for key, value in spec.options.items():
         if key == "mode":
             if value not in get_args(StructuredMode):
-                raise InvalidBackendSpec(spec, f"unknown mode {value!r}", suggestions=MODES)
+                raise InvalidBackendSpec(spec.text, f"unknown mode {value!r}", suggestions=MODES)
             options["mode"] = value
         elif key in ("timeout", "max_retries"):
             try:
                 number: float = float(value) if key == "timeout" else int(value)
             except ValueError:
-                raise InvalidBackendSpec(spec, f"{key} must be a number, not {value!r}") from None
+                raise InvalidBackendSpec(
+                    spec.text, f"{key} must be a number, not {value!r}"
+                ) from None
             if number < 0 or (key == "timeout" and number == 0):
                 least = "more than 0" if key == "timeout" else "0 or more"
-                raise InvalidBackendSpec(spec, f"{key} must be {least}, not {value!r}")
+                raise InvalidBackendSpec(spec.text, f"{key} must be {least}, not {value!r}")
             options[key] = number
         else:
-            known = ("mode", "timeout", "max_retries")
-            raise InvalidBackendSpec(spec, f"unknown option {key!r}", suggestions=known)
-    return target, options
+            raise InvalidBackendSpec(spec.text, f"unknown option {key!r}", suggestions=SPEC_OPTIONS)
+    return options
 
 
 # -- helpers -------------------------------------------------------------------------------------

@@ -14,12 +14,15 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from casesummary.backends.base import Backend, BackendRequest, BackendResponse, aclose_backend
+from casesummary.backends.base import Backend, BackendRequest, BackendResponse, BaseBackend
 from casesummary.exceptions import InvalidRunDirectory, ReplayMissError
 from casesummary.redact import mask_cpr
 from casesummary.result import Usage
+
+if TYPE_CHECKING:
+    from casesummary.backends.spec import BackendSpec
 
 #: Bumped if the recording layout ever changes incompatibly.
 RECORDING_FORMAT = 1
@@ -127,7 +130,7 @@ def read_recording(path: Path) -> BackendResponse:
         raise InvalidRunDirectory(f"unreadable recording ({reason})", path=path) from None
 
 
-class RecordingBackend:
+class RecordingBackend(BaseBackend):
     """Wraps a backend and writes each answer to `directory`; reports the inner name and model.
 
     The response returned is the one recorded (CPR numbers masked), so a live run and a later
@@ -145,8 +148,14 @@ class RecordingBackend:
                 f"cannot create the recordings directory ({exc.strerror})", path=self.directory
             ) from None
         self.reuse = reuse
-        self.name: str = inner.name
-        self.model: str = inner.model
+
+    @property
+    def name(self) -> str:  # type: ignore[override]  # the inner backend's, read when asked
+        return self.inner.name
+
+    @property
+    def model(self) -> str:  # type: ignore[override]
+        return self.inner.model
 
     def _cached(self, request: BackendRequest) -> BackendResponse | None:
         if not self.reuse:
@@ -170,12 +179,16 @@ class RecordingBackend:
             return cached
         return self._record(request, await self.inner.acomplete(request))
 
+    def close(self) -> None:
+        """Close the wrapped backend's connections."""
+        self.inner.close()
+
     async def aclose(self) -> None:
-        """Close the wrapped backend's connections, if it has any."""
-        await aclose_backend(self.inner)
+        """Close the wrapped backend's connections, async clients' included."""
+        await self.inner.aclose()
 
 
-class ReplayBackend:
+class ReplayBackend(BaseBackend):
     """Answers only from recordings in `directory`; a missing one is a ReplayMissError.
 
     It reports the backend name and model the recordings were made with, so keys match. When
@@ -229,6 +242,6 @@ def recorded_pairs(directory: Path) -> set[tuple[str, str]]:
     return pairs
 
 
-def replay_from_spec(rest: str) -> ReplayBackend:
+def replay_from_spec(spec: BackendSpec) -> ReplayBackend:
     """Registry factory for `replay:<dir>`."""
-    return ReplayBackend(rest)
+    return ReplayBackend(spec.target)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from casesummary.eval.compare import DEFAULT_CASE_METRICS, compare_runs, format_comparison
+
 
 @click.command(name="compare")
 @click.argument("run_a", type=click.Path(path_type=Path))
@@ -20,8 +22,6 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print the whole comparison as JSON.")
 def command(run_a: Path, run_b: Path, metrics: tuple[str, ...], as_json: bool) -> None:
     """Compare two eval runs: B − A per metric with paired 95 % CIs, then per case, worst first."""
-    from casesummary.eval.compare import DEFAULT_CASE_METRICS, compare_runs, format_comparison
-
     comparison = compare_runs(run_a, run_b)
     if as_json:
         click.echo(comparison.model_dump_json(indent=2))

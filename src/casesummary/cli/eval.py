@@ -10,6 +10,11 @@ from pathlib import Path
 
 import click
 
+from casesummary.backends.spec import FALLBACK_NOTICE, resolve_spec
+from casesummary.eval.golden import load_golden
+from casesummary.eval.metrics import METRIC_NAMES, OPTIONAL_METRIC_NAMES
+from casesummary.eval.runner import run_eval
+
 #: Where answers are cached when neither --cache nor --no-cache is given.
 DEFAULT_CACHE = Path(".casesummary-cache")
 #: Where run directories go when --out is not given.
@@ -110,18 +115,14 @@ def command(
     quiet: bool,
 ) -> None:
     """Evaluate a prompt and backend over the golden cases."""
-    from casesummary.backends.registry import resolve_backend_spec
-    from casesummary.eval.golden import load_golden
-    from casesummary.eval.runner import run_eval
-
     if cache_dir is not None and no_cache:
         raise click.UsageError("--cache and --no-cache exclude each other")
     if resume and out is None:
         raise click.UsageError("--resume needs --out DIR, the run to continue")
     thresholds = parse_thresholds(fail_under)
-    spec, notice = resolve_backend_spec(backend_spec)
-    if notice:
-        click.echo(notice, err=True)
+    spec, fell_back = resolve_spec(backend_spec)
+    if fell_back:
+        click.echo(FALLBACK_NOTICE, err=True)
 
     cases = load_golden(golden)
     if case_ids:
@@ -130,10 +131,8 @@ def command(
         if unknown:
             raise click.UsageError(f"no golden case named {', '.join(map(repr, unknown))}")
         cases = [c for c in cases if c.id in set(case_ids)]
-    if spec == "oracle" and golden is not None:
-        spec = f"oracle:{golden}"
     if out is None:
-        out = default_out_dir(prompt_spec, spec)
+        out = default_out_dir(prompt_spec, spec.text)
 
     summary = run_eval(
         cases,
@@ -179,8 +178,6 @@ class ThresholdFailed(click.ClickException):
 
 def parse_thresholds(values: tuple[str, ...]) -> dict[str, float]:
     """`METRIC=VALUE` pairs; an unknown metric or a bad number is a usage error (exit 2)."""
-    from casesummary.eval.metrics import METRIC_NAMES, OPTIONAL_METRIC_NAMES
-
     known = [*METRIC_NAMES, *OPTIONAL_METRIC_NAMES, PASS_RATE]
     thresholds: dict[str, float] = {}
     for value in values:

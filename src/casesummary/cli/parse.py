@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    from casesummary.item import AgendaItem
+from casesummary.item import AgendaItem
+from casesummary.sources import load_items
 
 
 @click.command(name="parse")
@@ -19,8 +18,6 @@ if TYPE_CHECKING:
 @click.option("--municipality", metavar="NAME", help="The municipality, if the file does not say.")
 def command(file: str, as_json: bool, municipality: str | None) -> None:
     """Parse FILE (portal JSON, meeting JSON, minutes or item text; '-' reads stdin)."""
-    from casesummary.sources import load_items
-
     source: Path | bytes = sys.stdin.buffer.read() if file == "-" else Path(file)
     items = load_items(source, municipality=municipality)
     if as_json:

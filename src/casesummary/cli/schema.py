@@ -8,13 +8,15 @@ from typing import Any
 
 import click
 
+from casesummary.result import CaseSummary
+from casesummary.taxonomy import load_taxonomy
+from casesummary.validation import answer_schema
+
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def case_summary_schema() -> dict[str, Any]:
     """The JSON Schema of `CaseSummary` as serialised: what the web app reads."""
-    from casesummary.result import CaseSummary
-
     return {"$schema": DRAFT, **CaseSummary.model_json_schema(mode="serialization")}
 
 
@@ -33,9 +35,6 @@ def case_summary_schema() -> dict[str, Any]:
 def command(answer: bool, taxonomy_file: Path | None) -> None:
     """Print the JSON Schema of a CaseSummary (the published result, with provenance)."""
     if answer:
-        from casesummary.taxonomy import load_taxonomy
-        from casesummary.validation import answer_schema
-
         schema = {"$schema": DRAFT, **answer_schema(load_taxonomy(taxonomy_file))}
     else:
         if taxonomy_file is not None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-if TYPE_CHECKING:
-    from casesummary.item import AgendaItem
-    from casesummary.result import CaseSummary, SummaryFailure
+from casesummary.backends.spec import FALLBACK_NOTICE
+from casesummary.exceptions import BackendError, NothingToSummarize
+from casesummary.item import AgendaItem
+from casesummary.result import CaseSummary, SummaryFailure, answer_values
+from casesummary.sources import load_items
+from casesummary.summarizer import Summarizer, check_summarizable
 
 SKIP_REASONS = {"closed": "lukket punkt", "empty": "ingen tekst"}
 
@@ -54,35 +57,22 @@ def command(
     the closed or empty ones reported as skipped; --item N picks one. With --json a single item
     prints one CaseSummary object, several print a list of {number, title, status, ...} entries.
     """
-    from casesummary.backends.registry import get_backend, resolve_backend_spec
-    from casesummary.prompt import load_prompt
-    from casesummary.sources import load_items
-    from casesummary.summarizer import summarize, summarize_many
-    from casesummary.taxonomy import load_taxonomy
-
     items = load_items(file)
     if item_number is not None:
         items = _select(items, item_number)
     if not items:
         raise click.UsageError(f"{file}: no agenda items found")
-    prompt = load_prompt(prompt_spec)
-    taxonomy = load_taxonomy(taxonomy_file)
-    spec, notice = resolve_backend_spec(backend_spec)
-    backend = get_backend(spec)
-    if notice:
-        click.echo(notice, err=True)
-
-    if len(items) == 1:
-        item = items[0]
-        _check_single(item)
-        result = summarize(item, backend=backend, prompt=prompt, taxonomy=taxonomy)
-        click.echo(_json(result.model_dump(mode="json")) if as_json else format_text(result))
-        return
-
-    todo = [i for i in items if i.is_open and i.has_text]
-    results = summarize_many(
-        todo, backend=backend, prompt=prompt, taxonomy=taxonomy, concurrency=concurrency
-    )
+    with Summarizer(backend_spec, prompt=prompt_spec, taxonomy=taxonomy_file) as summarizer:
+        if summarizer.fell_back:
+            click.echo(FALLBACK_NOTICE, err=True)
+        if len(items) == 1:
+            item = items[0]
+            _check_single(item)
+            result = summarizer.summarize(item)
+            click.echo(_json(result.model_dump(mode="json")) if as_json else format_text(result))
+            return
+        todo = [i for i in items if i.is_open and i.has_text]
+        results = summarizer.summarize_many(todo, concurrency=concurrency)
     outcomes: dict[int, CaseSummary | SummaryFailure] = {
         id(i): r for i, r in zip(todo, results, strict=True)
     }
@@ -99,8 +89,6 @@ def command(
             err=True,
         )
     if failed:
-        from casesummary.exceptions import BackendError
-
         raise BackendError(f"{len(failed)} of {len(todo)} items could not be summarised")
 
 
@@ -113,9 +101,6 @@ def _select(items: list[AgendaItem], number: str) -> list[AgendaItem]:
 
 
 def _check_single(item: AgendaItem) -> None:
-    from casesummary.exceptions import NothingToSummarize
-    from casesummary.summarizer import check_summarizable
-
     try:
         check_summarizable(item)
     except NothingToSummarize as exc:
@@ -124,8 +109,6 @@ def _check_single(item: AgendaItem) -> None:
 
 
 def _entry(item: AgendaItem, outcome: CaseSummary | SummaryFailure | None) -> dict[str, Any]:
-    from casesummary.result import CaseSummary
-
     entry: dict[str, Any] = {"number": item.number, "title": item.title}
     if outcome is None:
         reason = "closed" if not item.is_open else "empty"
@@ -146,13 +129,10 @@ def _json(data: Any) -> str:
 
 def format_text(result: CaseSummary) -> str:
     """The Prompt resultater block as the portals show it, then disclosure and provenance."""
-    from casesummary.result import LABELS
-
-    lines = ["Prompt resultater", "", LABELS["question"], "", result.question, ""]
-    lines += [LABELS["summary"], "", result.summary, ""]
-    for field, values in (("pros", result.pros), ("cons", result.cons)):
-        lines += [LABELS[field], "", *(f"  • {v}" for v in values), ""]
-    lines += [LABELS["keywords"], "", *(f"  • {k}" for k in result.keywords), ""]
+    lines = ["Prompt resultater", ""]
+    for spec, values in answer_values(result):
+        shown = [f"  • {v}" for v in values] if spec.is_list else values
+        lines += [spec.label, "", *shown, ""]
     lines += [result.disclosure, provenance_line(result)]
     return "\n".join(lines)
 
@@ -170,8 +150,6 @@ def provenance_line(result: CaseSummary) -> str:
 def _meeting_text(
     items: list[AgendaItem], outcomes: dict[int, CaseSummary | SummaryFailure]
 ) -> str:
-    from casesummary.result import CaseSummary
-
     blocks: list[str] = []
     for item in items:
         heading = f"Punkt {item.number}: {item.title}" if item.number else item.title

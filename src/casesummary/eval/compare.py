@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from casesummary.eval.rundir import CaseAggregate, case_aggregates, load_run
+from casesummary.eval.aggregate import CaseAggregate, case_aggregates
+from casesummary.eval.rundir import load_run
 from casesummary.eval.stats import Estimate, NanFloat, mean, paired_bootstrap_ci
 
 #: The per-case pass rate is compared like a metric under this name.

@@ -15,9 +15,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from casesummary._yaml import load_file
 from casesummary.exceptions import InvalidAgendaItem, InvalidGoldenCase, first_error
 from casesummary.item import AgendaItem, SourceFormat
 from casesummary.result import PromptResult
+from casesummary.sources import load_items
 
 #: Environment variable naming the golden directory when none is passed.
 GOLDEN_ENV = "CASESUMMARY_GOLDEN"
@@ -63,8 +65,6 @@ class GoldenCase(_CaseFile):
 
     def load_item(self) -> AgendaItem:
         """Parse the input and return the case's item (chosen by `item_number` when given)."""
-        from casesummary.sources import load_items
-
         try:
             items = load_items(self.input_path, municipality=self.municipality)
         except InvalidAgendaItem as exc:
@@ -139,8 +139,6 @@ def load_case(directory: str | Path) -> GoldenCase:
 
 
 def _read_case_file(path: Path) -> _CaseFile:
-    from casesummary._yaml import load_file
-
     raw: Any = load_file(path, InvalidGoldenCase, missing="missing")
     if not isinstance(raw, dict):
         raise InvalidGoldenCase("expected a mapping of case fields", path=path)

@@ -11,19 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from casesummary.backends.base import Backend, BackendRequest, Message
 from casesummary.exceptions import OutputValidationError
 from casesummary.item import AgendaItem
+from casesummary.prompt import PromptTemplate, load_prompt
 from casesummary.result import PromptResult
-from casesummary.taxonomy import Taxonomy
+from casesummary.taxonomy import Taxonomy, load_taxonomy
 from casesummary.validation import unfence
-
-if TYPE_CHECKING:
-    from casesummary.prompt import PromptTemplate
 
 JUDGE_PROMPT = "judge"
 #: The criteria a verdict rates, in report order.
@@ -72,9 +70,6 @@ def judge_request(
     The answer goes in its own message between delimiter lines, so text inside it cannot pass
     for instructions.
     """
-    from casesummary.prompt import PromptTemplate, load_prompt
-    from casesummary.taxonomy import load_taxonomy
-
     template = prompt if isinstance(prompt, PromptTemplate) else load_prompt(prompt)
     tax = taxonomy if taxonomy is not None else load_taxonomy()
     answer = json.dumps(output.model_dump(mode="json"), ensure_ascii=False, indent=2)

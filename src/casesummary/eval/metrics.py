@@ -33,7 +33,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from casesummary import danish
-from casesummary.result import PromptResult
+from casesummary.result import PromptResult, answer_values
 from casesummary.taxonomy import Taxonomy
 
 METRIC_NAMES: tuple[str, ...] = (
@@ -352,7 +352,8 @@ def ungrounded_mentions(
 
 
 def _fields(output: PromptResult) -> list[str]:
-    return [output.question, output.summary, *output.pros, *output.cons]
+    """Every text the answer states (its keywords are taxonomy names, not statements)."""
+    return [text for spec, texts in answer_values(output) if not spec.taxonomy for text in texts]
 
 
 # --- similarity ---------------------------------------------------------------------------

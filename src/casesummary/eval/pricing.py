@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from casesummary._resources import prompts_dir, read_once
+from casesummary._yaml import load_file
 from casesummary.exceptions import InvalidPriceTable, first_error
 from casesummary.result import Usage
 
@@ -60,8 +61,6 @@ class PriceTable(BaseModel):
 
 def default_prices_path() -> Path:
     """The price table shipped with the prompts."""
-    from casesummary.prompt import prompts_dir
-
     return prompts_dir() / PRICES_FILE
 
 
@@ -72,14 +71,12 @@ def load_prices(path: str | Path | None = None) -> PriceTable:
     return _read(Path(path))
 
 
-@lru_cache(maxsize=1)
 def _default_prices() -> PriceTable:
     return _read(default_prices_path())
 
 
+@read_once
 def _read(path: Path) -> PriceTable:
-    from casesummary._yaml import load_file
-
     raw = load_file(path, InvalidPriceTable, what="price table")
     if not isinstance(raw, dict):
         raise InvalidPriceTable("expected a mapping with a 'models' table", path=path)

@@ -12,8 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from casesummary.eval.rundir import Aggregate, CaseRecord, RunData, aggregate
-from casesummary.result import LABELS
+from casesummary.eval.aggregate import Aggregate, aggregate
+from casesummary.eval.rundir import CaseRecord, RunData, RunInfo
+from casesummary.result import PromptResult, answer_fields
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 HTML_FILE = "report.html"
 MARKDOWN_FILE = "report.md"
 TEMPLATE = "report.html.j2"
-FIELDS = ("question", "summary", "pros", "cons", "keywords")
 #: The metrics the overview tables (groups, case index) show; every metric is in the summary
 #: table and in each case's section. Runs without these fall back to their first metrics.
 OVERVIEW_METRICS = ("similarity", "keywords_f1", "grounding", "validity", "balance")
@@ -30,10 +30,11 @@ OVERVIEW_METRICS = ("similarity", "keywords_f1", "grounding", "validity", "balan
 def write_reports(run: RunData, agg: Aggregate | None = None) -> tuple[Path, Path]:
     """Write report.md and report.html into the run directory; returns their paths."""
     agg = agg if agg is not None else aggregate(run.records, run.cases)
+    view = _view(run, agg)  # once, for both reports
     markdown = run.directory / MARKDOWN_FILE
     html = run.directory / HTML_FILE
-    markdown.write_text(render_markdown(run, agg), encoding="utf-8")
-    html.write_text(render_html(run, agg), encoding="utf-8")
+    markdown.write_text(_markdown(view), encoding="utf-8")
+    html.write_text(_template().render(**view), encoding="utf-8")
     return markdown, html
 
 
@@ -67,8 +68,12 @@ def _template() -> Template:
 
 def render_markdown(run: RunData, agg: Aggregate) -> str:
     """A short Markdown report: run, metric means with CIs, per-case table, skips and failures."""
-    view = _view(run, agg)
-    info = run.run
+    return _markdown(_view(run, agg))
+
+
+def _markdown(view: dict[str, Any]) -> str:
+    info: RunInfo = view["run"]
+    agg: Aggregate = view["aggregate"]
     lines = [
         f"# Eval: {_md(info.prompt_id)}@{_md(info.prompt_version)} on {_md(info.backend)}",
         "",
@@ -145,6 +150,7 @@ def _view(run: RunData, agg: Aggregate) -> dict[str, Any]:
     cases = [_case_view(cid, run, agg, by_case.get(cid, []), metric_names) for cid in case_ids]
     return {
         "run": run.run,
+        "aggregate": agg,
         "counts": agg.counts,
         "usage": agg.usage,
         "cost": f"${agg.usage.cost_usd:.4f}" if agg.usage.cost_usd is not None else "n/a",
@@ -155,8 +161,6 @@ def _view(run: RunData, agg: Aggregate) -> dict[str, Any]:
         "groups": groups,
         "cases": cases,
         "skipped": [c for c in cases if c["status"] == "skipped"],
-        "labels": LABELS,
-        "fields": FIELDS,
     }
 
 
@@ -233,7 +237,7 @@ def _case_view(
         "notes": [
             f"repeat {r.repeat}: {r.message}" for r in records if r.message and not r.error_type
         ],
-        "rows": [_field_row(f, expected, output) for f in FIELDS],
+        "rows": _field_rows(expected, output),
         "has_output": output is not None,
         "shown_repeat": shown.repeat if shown is not None else None,
         "repeats": [
@@ -248,19 +252,23 @@ def _case_view(
     }
 
 
-def _field_row(
-    field: str, expected: dict[str, Any] | None, output: dict[str, Any] | None
-) -> dict[str, Any]:
-    def items(source: dict[str, Any] | None) -> list[str]:
-        value = (source or {}).get(field)
+def _field_rows(expected: PromptResult | None, output: PromptResult | None) -> list[dict[str, Any]]:
+    """Expected beside actual for each part of the answer contract."""
+
+    def items(source: PromptResult | None, name: str, is_list: bool) -> list[str]:
+        value: Any = getattr(source, name, None)  # an older answer may lack a newer part
         if value is None:
             return []
-        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        return [str(v) for v in value] if is_list else [str(value)]
 
-    return {
-        "field": field,
-        "label": LABELS.get(field, field),
-        "is_list": field in ("pros", "cons", "keywords"),
-        "expected": items(expected),
-        "output": items(output),
-    }
+    model = type(output) if output is not None else type(expected) if expected else PromptResult
+    return [
+        {
+            "field": spec.name,
+            "label": spec.label,
+            "is_list": spec.is_list,
+            "expected": items(expected, spec.name, spec.is_list),
+            "output": items(output, spec.name, spec.is_list),
+        }
+        for spec in answer_fields(model)
+    ]

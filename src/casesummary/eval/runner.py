@@ -3,34 +3,40 @@
 Answers can come from a content-addressed cache (re-running an unchanged prompt calls no
 backend), and `resume` carries on an interrupted run without asking the backend again for
 anything already recorded in results.jsonl. The directory layout is in `eval.rundir`.
+
+Each case's item is parsed once and rendered once (the same text is the model's input, the
+report's excerpt and the scores' source); an `oracle` backend answers from these same cases.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from casesummary.backends.base import aclose_backend
+from casesummary.backends.replay import RecordingBackend
+from casesummary.eval.aggregate import Aggregate, aggregate
+from casesummary.eval.golden import GoldenCase
+from casesummary.eval.metrics import score_output
+from casesummary.eval.oracle import OracleBackend
+from casesummary.eval.pricing import cost_usd
+from casesummary.eval.report import write_reports
 from casesummary.eval.rundir import (
     CASES_FILE,
     METRICS_FILE,
     RESULTS_FILE,
     RUN_FILE,
-    Aggregate,
     CaseInfo,
     CaseRecord,
     ResultsWriter,
-    RunData,
     RunInfo,
-    aggregate,
     dump_list,
     load_run,
     read_model,
@@ -38,15 +44,16 @@ from casesummary.eval.rundir import (
     write_text,
 )
 from casesummary.exceptions import InvalidRunDirectory, NothingToSummarize
-from casesummary.redact import mask_cpr
 from casesummary.result import PromptResult
+from casesummary.summarizer import BackendArg, Summarizer, run_in_new_loop
 
 if TYPE_CHECKING:
     from casesummary.backends.base import Backend
-    from casesummary.eval.golden import GoldenCase
     from casesummary.item import AgendaItem
     from casesummary.prompt import PromptTemplate
     from casesummary.taxonomy import Taxonomy
+
+__all__ = ["EXCERPT_CHARS", "RunSummary", "arun_eval", "run_eval"]
 
 #: Characters of the item text kept in cases.json for the report.
 EXCERPT_CHARS = 1500
@@ -63,10 +70,28 @@ class RunSummary(BaseModel):
     new_records: int
 
 
+class _Case:
+    """A golden case as this run holds it: parsed and rendered once, or why it could not be."""
+
+    def __init__(self, case: GoldenCase) -> None:
+        self.case = case
+        self.item: AgendaItem | Exception
+        self.text = ""
+        try:
+            self.item = case.load_item()
+        except Exception as exc:  # an unreadable case is a failed line for each repeat
+            self.item = exc
+            return
+        try:
+            self.text = self.item.to_prompt_text()
+        except Exception:  # the text only decorates the report and feeds the scores
+            self.text = ""
+
+
 def run_eval(
     cases: Sequence[GoldenCase],
     *,
-    backend: Backend | str,
+    backend: BackendArg,
     prompt: PromptTemplate | str,
     taxonomy: Taxonomy | str | Path | None,
     out_dir: str | Path,
@@ -83,34 +108,24 @@ def run_eval(
     content-addressed cache (re-running an unchanged prompt calls no backend). With `resume`,
     pairs already in results.jsonl are kept and only the rest are run.
     """
-
-    async def run_and_release() -> RunSummary:
-        try:
-            return await arun_eval(
-                cases,
-                backend=backend,
-                prompt=prompt,
-                taxonomy=taxonomy,
-                out_dir=out_dir,
-                concurrency=concurrency,
-                repeat=repeat,
-                cache_dir=cache_dir,
-                resume=resume,
-                progress=progress,
-            )
-        finally:
-            # The loop made here dies on return: close the caller's backend's connections to it
-            # (arun_eval closes a backend it made from a spec itself).
-            if not isinstance(backend, str):
-                await aclose_backend(backend)
-
-    return asyncio.run(run_and_release())
+    summarizer = Summarizer(backend, prompt=prompt, taxonomy=taxonomy, cache_dir=cache_dir)
+    run = _run(
+        summarizer,
+        cases,
+        out=Path(out_dir),
+        concurrency=concurrency,
+        repeat=repeat,
+        resume=resume,
+        progress=progress,
+    )
+    # The loop made here dies on return: every connection the backend opened on it is closed.
+    return run_in_new_loop(run, summarizer.backend)
 
 
 async def arun_eval(
     cases: Sequence[GoldenCase],
     *,
-    backend: Backend | str,
+    backend: BackendArg,
     prompt: PromptTemplate | str,
     taxonomy: Taxonomy | str | Path | None,
     out_dir: str | Path,
@@ -121,66 +136,71 @@ async def arun_eval(
     progress: bool = True,
 ) -> RunSummary:
     """`run_eval` for callers already inside an event loop; closes a backend made from a spec."""
-    from casesummary.backends.registry import get_backend
-    from casesummary.prompt import load_prompt
-    from casesummary.taxonomy import load_taxonomy
+    async with Summarizer(
+        backend, prompt=prompt, taxonomy=taxonomy, cache_dir=cache_dir
+    ) as summarizer:
+        return await _run(
+            summarizer,
+            cases,
+            out=Path(out_dir),
+            concurrency=concurrency,
+            repeat=repeat,
+            resume=resume,
+            progress=progress,
+        )
 
+
+async def _run(
+    summarizer: Summarizer,
+    cases: Sequence[GoldenCase],
+    *,
+    out: Path,
+    concurrency: int,
+    repeat: int,
+    resume: bool,
+    progress: bool,
+) -> RunSummary:
     concurrency = max(1, concurrency)
     repeat = max(1, repeat)
-    out = Path(out_dir)
-    tax = load_taxonomy(taxonomy)
-    template = load_prompt(prompt) if isinstance(prompt, str) else prompt
-    spec = backend if isinstance(backend, str) else _spec_of(backend)
-    model_backend = get_backend(backend) if isinstance(backend, str) else backend
+    loaded = {case.id: _Case(case) for case in cases}
+    oracle = _unwrapped(summarizer.backend)
+    if isinstance(oracle, OracleBackend):
+        oracle.adopt((c.case, c.item) for c in loaded.values() if not isinstance(c.item, Exception))
+    backend = summarizer.backend
     info = RunInfo(
-        prompt_id=template.id,
-        prompt_version=str(template.version),
-        prompt_fingerprint=template.fingerprint(tax),
-        backend=redact(spec),
-        backend_name=model_backend.name,
-        model=model_backend.model,
-        taxonomy_name=tax.name,
-        taxonomy_version=tax.version,
-        taxonomy_fingerprint=tax.fingerprint,
+        prompt_id=summarizer.prompt.id,
+        prompt_version=str(summarizer.prompt.version),
+        prompt_fingerprint=summarizer.prompt.fingerprint(summarizer.taxonomy),
+        backend=summarizer.label,
+        backend_name=backend.name,
+        model=backend.model,
+        taxonomy_name=summarizer.taxonomy.name,
+        taxonomy_version=summarizer.taxonomy.version,
+        taxonomy_fingerprint=summarizer.taxonomy.fingerprint,
         golden_dir=_golden_dir(cases),
         repeat=repeat,
         concurrency=concurrency,
-        cache=cache_dir is not None,
+        cache=isinstance(backend, RecordingBackend) and backend.reuse,
         started=_now(),
         casesummary_version=_version(),
     )
     # Read what a resumed run holds before writing anything, so a refused resume changes nothing.
     previous = {c.id: c for c in _previous_cases(out)} if resume else {}
     info, done = _prepare(out, info, resume=resume)
-    if cache_dir is not None:
-        from casesummary.backends.replay import RecordingBackend
-
-        model_backend = RecordingBackend(model_backend, Path(cache_dir), reuse=True)
-
-    items: dict[str, AgendaItem | Exception] = {}
-    infos: list[CaseInfo] = []
-    for case in cases:
-        try:
-            items[case.id] = case.load_item()
-        except Exception as exc:  # an unreadable case is a failed line for each repeat
-            items[case.id] = exc
-        infos.append(_case_info(case, items[case.id]))
-    merged = {**previous, **{c.id: c for c in infos}}
+    merged = {**previous, **{c.case.id: _case_info(c) for c in loaded.values()}}
     write_text(out / CASES_FILE, dump_list(list(merged.values())))
 
-    pending = [(c, r) for c in cases for r in range(repeat) if (c.id, r) not in done]
+    pending = [(c, r) for c in loaded.values() for r in range(repeat) if (c.case.id, r) not in done]
     writer = ResultsWriter(out / RESULTS_FILE)
     semaphore = asyncio.Semaphore(concurrency)
     from tqdm import tqdm
 
     bar = tqdm(total=len(pending), desc="eval", unit="case", file=sys.stderr, disable=not progress)
 
-    async def one(case: GoldenCase, rep: int) -> None:
+    async def one(case: _Case, rep: int) -> None:
         async with semaphore:
-            record = await _evaluate(
-                case, rep, items[case.id], backend=model_backend, prompt=template, taxonomy=tax
-            )
-        writer.write(_masked(record))
+            record = await _evaluate(case, rep, summarizer)
+        writer.write(record)
         bar.update(1)
 
     try:
@@ -188,17 +208,13 @@ async def arun_eval(
     finally:
         writer.close()
         bar.close()
-        if isinstance(backend, str):
-            await aclose_backend(model_backend)
 
     records = read_records(out / RESULTS_FILE)
     agg = aggregate(records, merged)
     write_text(out / METRICS_FILE, agg.model_dump_json(indent=2) + "\n")
     info = info.model_copy(update={"finished": _now()})
     write_text(out / RUN_FILE, info.model_dump_json(indent=2) + "\n")
-    from casesummary.eval.report import write_reports
-
-    write_reports(RunData(directory=out, run=info, cases=merged, records=records), agg)
+    write_reports(load_run(out), agg)  # from what is on disk: masked, as every reader sees it
     return RunSummary(out_dir=out, run=info, aggregate=agg, new_records=len(pending))
 
 
@@ -251,70 +267,57 @@ def _previous_cases(out: Path) -> list[CaseInfo]:
     return list(load_run(out).cases.values())
 
 
-async def _evaluate(
-    case: GoldenCase,
-    rep: int,
-    item: AgendaItem | Exception,
-    *,
-    backend: Backend,
-    prompt: PromptTemplate,
-    taxonomy: Taxonomy,
-) -> CaseRecord:
+async def _evaluate(case: _Case, rep: int, summarizer: Summarizer) -> CaseRecord:
     """One (case, repeat): summarise, score, and describe the outcome as a record."""
-    from casesummary.summarizer import asummarize
-
-    base: dict[str, Any] = {"case_id": case.id, "repeat": rep}
+    golden, item = case.case, case.item
+    base: dict[str, Any] = {"case_id": golden.id, "repeat": rep}
     if isinstance(item, Exception):
         return CaseRecord(**base, **_failure(item))
     started = time.perf_counter()
     try:
-        summary = await asummarize(
-            item, backend=backend, prompt=prompt, taxonomy=taxonomy, repeat=rep
-        )
+        summary = await summarizer.asummarize(item, repeat=rep)
     except NothingToSummarize as exc:
-        if case.expect_skip is None:
+        if golden.expect_skip is None:
             return CaseRecord(**base, **_failure(exc), reason=exc.reason)
-        note = None if exc.reason == case.expect_skip else f"golden expects {case.expect_skip!r}"
+        note = (
+            None if exc.reason == golden.expect_skip else f"golden expects {golden.expect_skip!r}"
+        )
         return CaseRecord(**base, status="skipped", reason=exc.reason, message=note)
     except Exception as exc:  # one case's failure is a line, never the end of the run
         return CaseRecord(**base, **_failure(exc), latency_s=time.perf_counter() - started)
     latency = time.perf_counter() - started
-    provenance = summary.provenance.model_dump(mode="json")
-    if case.expect_skip is not None:
+    if golden.expect_skip is not None:
         return CaseRecord(
             **base,
             status="failed",
-            provenance=provenance,
+            provenance=summary.provenance,
             latency_s=latency,
             error_type="UnexpectedSummary",
-            message=f"the golden case is {case.expect_skip}, but a summary was produced",
+            message=f"the golden case is {golden.expect_skip}, but a summary was produced",
         )
     output = PromptResult.model_validate(summary.model_dump(include=set(PromptResult.model_fields)))
     try:
-        from casesummary.eval.metrics import score_output
-        from casesummary.eval.pricing import cost_usd
-
         scores = score_output(
             output,
-            source_text=item.to_prompt_text(),
-            expected=case.expected,
-            taxonomy=taxonomy,
-            municipality=case.municipality,
+            source_text=case.text,
+            expected=golden.expected,
+            taxonomy=summarizer.taxonomy,
+            municipality=golden.municipality,
         )
         cost = cost_usd(summary.provenance.model, summary.provenance.usage)
     except Exception as exc:  # a scoring bug must not lose the answer
         return CaseRecord(
             **base,
             **_failure(exc),
-            output=output.model_dump(mode="json"),
-            provenance=provenance,
+            output=output,
+            provenance=summary.provenance,
             latency_s=latency,
         )
     return CaseRecord(
         **base,
         status="ok",
-        output=output.model_dump(mode="json"),
-        provenance=provenance,
+        output=output,
+        provenance=summary.provenance,
         metrics=dict(scores.metrics),
         checks=dict(scores.checks),
         cost_usd=cost,
@@ -327,48 +330,28 @@ def _failure(exc: BaseException) -> dict[str, Any]:
     return {"status": "failed", "error_type": type(exc).__name__, "message": message}
 
 
-def _case_info(case: GoldenCase, item: AgendaItem | Exception) -> CaseInfo:
-    excerpt, title = "", None
-    if not isinstance(item, Exception):
-        title = item.title
-        try:
-            excerpt = item.to_prompt_text()[:EXCERPT_CHARS]
-        except Exception:  # the excerpt only decorates the report; the run must go on
-            excerpt = ""
+def _case_info(case: _Case) -> CaseInfo:
+    golden = case.case
+    item = case.item
     return CaseInfo(
-        id=case.id,
-        municipality=case.municipality,
-        committee=case.committee,
-        meeting_date=case.meeting_date.isoformat() if case.meeting_date else None,
-        source_format=str(case.source_format.value),
-        item_number=case.item_number,
-        hard=case.hard,
-        expect_skip=case.expect_skip,
-        title=mask_cpr(title) if title is not None else None,
-        source_excerpt=mask_cpr(excerpt),
-        expected=_mask_texts(case.expected.model_dump(mode="json")) if case.expected else None,
+        id=golden.id,
+        municipality=golden.municipality,
+        committee=golden.committee,
+        meeting_date=golden.meeting_date.isoformat() if golden.meeting_date else None,
+        source_format=str(golden.source_format.value),
+        item_number=golden.item_number,
+        hard=golden.hard,
+        expect_skip=golden.expect_skip,
+        title=None if isinstance(item, Exception) else item.title,
+        source_excerpt=case.text[:EXCERPT_CHARS],
+        expected=golden.expected,
     )
 
 
-def _masked(record: CaseRecord) -> CaseRecord:
-    """The record with CPR numbers masked in every text it carries (answer, message, reason)."""
-    return record.model_copy(
-        update={
-            "output": _mask_texts(record.output),
-            "message": _mask_texts(record.message),
-            "reason": _mask_texts(record.reason),
-        }
-    )
-
-
-def _mask_texts(value: Any) -> Any:
-    if isinstance(value, str):
-        return mask_cpr(value)
-    if isinstance(value, list):
-        return [_mask_texts(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _mask_texts(v) for k, v in value.items()}
-    return value
+def _unwrapped(backend: Backend) -> Backend:
+    while isinstance(backend, RecordingBackend):
+        backend = backend.inner
+    return backend
 
 
 def _golden_dir(cases: Sequence[GoldenCase]) -> str | None:
@@ -376,26 +359,11 @@ def _golden_dir(cases: Sequence[GoldenCase]) -> str | None:
     return parents.pop() if len(parents) == 1 else None
 
 
-def _spec_of(backend: Backend) -> str:
-    return f"{backend.name}:{backend.model}" if backend.model else backend.name
-
-
-_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
-_SECRET_QUERY = re.compile(r"(?i)([?&](?:api[-_]?key|key|token|access_token|sig)=)[^&\s]+")
-
-
-def redact(spec: str) -> str:
-    """A backend spec without credentials a URL may carry (user:password@, ?api_key=...)."""
-    return _SECRET_QUERY.sub(r"\1***", _USERINFO.sub("***@", spec))
-
-
 def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("casesummary")
     except PackageNotFoundError:

@@ -15,6 +15,7 @@ and empty items load as items, so a whole meeting always loads.
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
 from casesummary.exceptions import InvalidAgendaItem
@@ -27,6 +28,7 @@ from casesummary.sources._text import (
     parse_danish_date,
     split_title,
 )
+from casesummary.sources.html import TooDeeplyNested, html_sections, html_text
 
 _TITLE = ("Navn", "Caption", "Titel", "Title", "Overskrift")
 _NUMBER = ("Punktnummer", "Number", "Nummer")
@@ -246,20 +248,14 @@ def _item_fields(r: _Reader, raw: dict[str, Any], path: str) -> dict[str, Any]:
 def _body_text(r: _Reader, value: str, field: str) -> str:
     """Visible text of a field that may be HTML or plain text."""
     if _TAG.search(value):
-        from casesummary.sources.html import TooDeeplyNested, html_text
-
         try:
             return html_text(value)
         except TooDeeplyNested as exc:
             raise r.error(str(exc), field) from exc
-    import html
-
-    return normalise_text(html.unescape(value))
+    return normalise_text(unescape(value))
 
 
 def _sections(r: _Reader, raw: dict[str, Any], path: str) -> list[Section]:
-    from casesummary.sources.html import TooDeeplyNested, html_sections
-
     fields_path, felter = r.sequence(raw, _FIELDS, path)
     blocks: list[tuple[str, str, SectionKind | None]] = []
     for index, felt in enumerate(felter):

@@ -15,8 +15,8 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TypeAlias
 
-from casesummary.backends.base import BackendRequest, BackendResponse
-from casesummary.taxonomy import Taxonomy
+from casesummary.backends.base import BackendRequest, BackendResponse, BaseBackend
+from casesummary.taxonomy import Taxonomy, load_taxonomy
 
 FakeAnswer: TypeAlias = str | dict[str, Any] | BackendResponse | BaseException
 
@@ -35,7 +35,7 @@ def _to_response(answer: FakeAnswer, model: str) -> BackendResponse:
     return BackendResponse(content=answer, model=model, structured_mode="none")
 
 
-class FunctionBackend:
+class FunctionBackend(BaseBackend):
     """Answers every request with `fn(request)`; `calls` keeps each request it received."""
 
     def __init__(
@@ -58,7 +58,7 @@ class FunctionBackend:
         return self.complete(request)
 
 
-class QueueBackend:
+class QueueBackend(BaseBackend):
     """Answers requests with `responses` in order; `calls` keeps each request it received."""
 
     def __init__(
@@ -88,8 +88,6 @@ class QueueBackend:
 def good_answer(taxonomy: Taxonomy | None = None) -> dict[str, Any]:
     """A valid answer (the published Odense example) whose keywords fit `taxonomy`."""
     if taxonomy is None:
-        from casesummary.taxonomy import load_taxonomy
-
         taxonomy = load_taxonomy()
     preferred = [n for n in ("Beskæftigelse", "Social", "Økonomi") if n in taxonomy.names]
     return {

@@ -20,22 +20,26 @@ part of the answer:
 
 from __future__ import annotations
 
-from casesummary.backends.base import BackendRequest, BackendResponse
+from typing import TYPE_CHECKING
+
+from casesummary.backends.base import BackendRequest, BackendResponse, BaseBackend
 from casesummary.backends.baseline.arguments import pros_and_cons
 from casesummary.backends.baseline.keywords import keywords_for
 from casesummary.backends.baseline.municipality import municipality_of
 from casesummary.backends.baseline.question import question_for
 from casesummary.backends.baseline.summary import EXTRACT_MARKER, summary_for
-from casesummary.exceptions import InvalidBackendSpec
 from casesummary.item import AgendaItem
 from casesummary.result import PromptResult, Usage
 from casesummary.taxonomy import Taxonomy
+
+if TYPE_CHECKING:
+    from casesummary.backends.spec import BackendSpec
 
 NAME = "baseline"
 MODEL = "extractive-v1"
 
 
-class BaselineBackend:
+class BaselineBackend(BaseBackend):
     """Answers with an extractive Prompt resultater block built from the item itself."""
 
     name: str = NAME
@@ -56,10 +60,8 @@ class BaselineBackend:
         return self.complete(request)
 
 
-def from_spec(rest: str) -> BaselineBackend:
-    """Registry factory: `baseline` takes no options."""
-    if rest.strip():
-        raise InvalidBackendSpec(f"baseline:{rest}", "the baseline backend takes no options")
+def from_spec(spec: BackendSpec) -> BaselineBackend:
+    """Registry factory: `baseline` (its spec takes no options: backends/spec.py checks)."""
     return BaselineBackend()
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from casesummary.backends.base import Backend, BackendRequest, Message
-from casesummary.backends.oracle import OracleBackend, OracleMissError, from_spec
+from casesummary.backends.spec import parse_spec
 from casesummary.eval.golden import load_golden
+from casesummary.eval.oracle import OracleBackend, OracleMissError, from_spec
 from casesummary.exceptions import InvalidGoldenCase, ReplayMissError
 from casesummary.item import AgendaItem, Section, SectionKind, SourceFormat
 from casesummary.result import PromptResult
@@ -50,14 +51,39 @@ def stranger() -> AgendaItem:
 
 
 def test_it_is_a_backend_named_oracle() -> None:
-    backend = OracleBackend()
+    backend = OracleBackend(GOLDEN)
     assert isinstance(backend, Backend)
-    assert (backend.name, backend.model) == ("oracle", "golden")
+    assert backend.name == "oracle"
+    assert backend.model.startswith("golden-")
 
 
 def test_from_spec_takes_an_optional_golden_directory(tmp_path: Path) -> None:
-    assert from_spec("").golden_dir is None
-    assert from_spec(str(tmp_path)).golden_dir == tmp_path
+    assert from_spec(parse_spec("oracle")).golden_dir is None
+    assert from_spec(parse_spec(f"oracle:{tmp_path}")).golden_dir == tmp_path
+
+
+def test_its_model_names_the_answers_so_an_edited_answer_is_a_new_key(tmp_path: Path) -> None:
+    case = next(c for c in load_golden(GOLDEN) if c.expected is not None)
+    shutil.copytree(case.directory, tmp_path / case.id)
+    before = OracleBackend(tmp_path).model
+    assert case.expected is not None
+    edited = case.expected.model_copy(update={"question": "Bør kommunen noget andet?"})
+    (tmp_path / case.id / "expected.json").write_text(edited.model_dump_json(), encoding="utf-8")
+    after = OracleBackend(tmp_path)
+    assert after.model != before
+    response = after.complete(request_for(case.load_item()))
+    assert PromptResult.model_validate_json(response.content).question == edited.question
+
+
+def test_it_answers_from_the_cases_it_is_given_without_reading_a_directory() -> None:
+    case = next(c for c in load_golden(GOLDEN) if c.expected is not None)
+    item = case.load_item()
+    backend = OracleBackend()
+    backend.adopt([(case, item)])
+    assert len(backend.answers()) == 1
+    assert PromptResult.model_validate_json(backend.complete(request_for(item)).content) == (
+        case.expected
+    )
 
 
 def test_the_golden_set_is_read_only_when_first_asked(tmp_path: Path) -> None:
@@ -73,7 +99,7 @@ def test_every_answered_golden_case_gets_its_expected_answer() -> None:
     for case in answered:
         response = backend.complete(request_for(case.load_item()))
         assert PromptResult.model_validate_json(response.content) == case.expected, case.id
-        assert response.model == "golden"
+        assert response.model == backend.model
     assert len(backend.answers()) == len(answered)
 
 
