@@ -7,14 +7,13 @@ import re
 from casesummary.backends.baseline._text import (
     LIST_MARKER,
     NEGATION,
-    ends_in_abbreviation,
     lower_first,
     recommendation_text,
     shorten,
     strip_end,
     title_kind,
 )
-from casesummary.danish import sentences
+from casesummary.danish import ends_in_abbreviation, sentences
 from casesummary.item import AgendaItem
 from casesummary.validation import question_errors
 

@@ -1,0 +1,64 @@
+"""Danish language rules, in one place: every part of casesummary that reads or writes Danish
+takes them from here, so validation, the baseline, the sources and the metrics agree.
+
+One module per concept:
+
+- `text`          words, tokens, stems, stopwords, abbreviations, and where a sentence ends
+- `numbers`       numbers as Danes write them ("474.501.000 kr.", "49,08 %", "12 mio. kr.")
+- `dates`         month names and date mentions ("26. august 2025", "1/1 2016")
+- `names`         proper names and the stem keys that match their inflected forms
+
+The package is the lowest layer: it imports nothing else of casesummary, and its two heavy
+dependencies (snowballstemmer, stopwordsiso) load on first use.
+"""
+
+from __future__ import annotations
+
+from casesummary.danish.dates import MONTHS, DateMention, dates
+from casesummary.danish.names import name_key, proper_names
+from casesummary.danish.numbers import (
+    NUMBER_TEXT,
+    Quantity,
+    bare_numbers,
+    parse_number,
+    quantities,
+)
+from casesummary.danish.text import (
+    NON_TERMINAL_ABBREVIATIONS,
+    TERMINAL_ABBREVIATIONS,
+    WORD_RE,
+    ends_in_abbreviation,
+    is_abbreviation,
+    sentence_gaps,
+    sentences,
+    stem,
+    stems,
+    stopwords,
+    tokenize,
+    words,
+)
+
+__all__ = [
+    "MONTHS",
+    "NON_TERMINAL_ABBREVIATIONS",
+    "NUMBER_TEXT",
+    "TERMINAL_ABBREVIATIONS",
+    "WORD_RE",
+    "DateMention",
+    "Quantity",
+    "bare_numbers",
+    "dates",
+    "ends_in_abbreviation",
+    "is_abbreviation",
+    "name_key",
+    "parse_number",
+    "proper_names",
+    "quantities",
+    "sentence_gaps",
+    "sentences",
+    "stem",
+    "stems",
+    "stopwords",
+    "tokenize",
+    "words",
+]
