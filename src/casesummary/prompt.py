@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from casesummary.danish import municipality_name
 from casesummary.exceptions import InvalidPrompt
 
 if TYPE_CHECKING:
@@ -172,14 +173,6 @@ class PromptTemplate(BaseModel):
     def render_reask(self, errors: list[str]) -> str:
         """The user message that asks the model to fix its answer, listing only `errors`."""
         return substitute(self.reask, {"errors": "\n".join(f"- {e}" for e in errors)})
-
-
-def municipality_name(municipality: str | None) -> str:
-    """'Odense' -> 'Odense Kommune'; unknown -> 'kommunen', so the question still reads well."""
-    if not municipality or not municipality.strip():
-        return "kommunen"
-    name = " ".join(municipality.split())
-    return name if name.casefold().endswith("kommune") else f"{name} Kommune"
 
 
 def taxonomy_text(taxonomy: Taxonomy) -> str:

@@ -1,6 +1,8 @@
-"""Dates as Danes write them: the mentions an answer makes."""
+"""Dates as Danes write them: the mentions an answer makes and a meeting's date."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 
@@ -13,6 +15,7 @@ from casesummary import danish
         ("den 26. august 2025", 26, 8, 2025),
         ("pr. 1/1 2016", 1, 1, 2016),
         ("d. 22-11-2016", 22, 11, 2016),
+        ("d.22-11-2016", 22, 11, 2016),
         ("2025-08-26", 26, 8, 2025),
         ("mødet den 11/10", 11, 10, None),
         ("den 3. okt.", 3, 10, None),
@@ -44,3 +47,33 @@ def test_every_month_name_and_abbreviation_is_known() -> None:
         (mention,) = danish.dates(f"den 2. {name} 2020")
         assert mention.month == number
     assert sorted(set(danish.MONTHS.values())) == list(range(1, 13))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-05-18T17:00:00+02:00", date(2026, 5, 18)),
+        ("REFERAT d. 22-11-2016", date(2016, 11, 22)),
+        ("Tirsdag d. 22. november 2016 kl. 08:30", date(2016, 11, 22)),
+        ("Beslutning i Udvalget den 11. august 2015:", date(2015, 8, 11)),
+        ("den 31-02-2020", None),
+        ("ingen dato", None),
+        # The forms `dates` reads, which the sources' own parser used to miss:
+        ("Mødedato: 22/11 2016", date(2016, 11, 22)),
+        ("Mødedato: d.22-11-2016", date(2016, 11, 22)),
+        ("tirsdag den 22. nov. 2016", date(2016, 11, 22)),
+        ("mødet den 31.oktober 2023 om perioden 1. september 2023", date(2023, 10, 31)),
+        # A date without a year is no meeting date; the next one with a year is.
+        ("den 11/10 og den 3. okt. 2016", date(2016, 10, 3)),
+        ("den 31-02-2020 eller 1-3-2020", date(2020, 3, 1)),
+    ],
+)
+def test_parse_danish_date(text: str, expected: date | None) -> None:
+    assert danish.parse_danish_date(text) == expected
+
+
+def test_a_meeting_date_is_the_first_date_dates_finds_with_a_year() -> None:
+    text = "Referat af mødet den 26. august 2025 (udsat fra 1/7 2025)"
+    (first, _) = danish.dates(text)
+    assert first.year is not None
+    assert danish.parse_danish_date(text) == date(first.year, first.month, first.day)

@@ -5,8 +5,9 @@ One module per concept:
 
 - `text`          words, tokens, stems, stopwords, abbreviations, and where a sentence ends
 - `numbers`       numbers as Danes write them ("474.501.000 kr.", "49,08 %", "12 mio. kr.")
-- `dates`         month names and date mentions ("26. august 2025", "1/1 2016")
+- `dates`         month names, date mentions, a meeting's date ("26. august 2025", "1/1 2016")
 - `names`         proper names and the stem keys that match their inflected forms
+- `municipality`  "Odense Kommune" / "kommunen", the bare name, and the guess from the texts
 
 The package is the lowest layer: it imports nothing else of casesummary, and its two heavy
 dependencies (snowballstemmer, stopwordsiso) load on first use.
@@ -14,7 +15,8 @@ dependencies (snowballstemmer, stopwordsiso) load on first use.
 
 from __future__ import annotations
 
-from casesummary.danish.dates import MONTHS, DateMention, dates
+from casesummary.danish.dates import MONTHS, DateMention, dates, parse_danish_date
+from casesummary.danish.municipality import bare_name, guess_municipality, municipality_name
 from casesummary.danish.names import name_key, proper_names
 from casesummary.danish.numbers import (
     NUMBER_TEXT,
@@ -46,11 +48,15 @@ __all__ = [
     "WORD_RE",
     "DateMention",
     "Quantity",
+    "bare_name",
     "bare_numbers",
     "dates",
     "ends_in_abbreviation",
+    "guess_municipality",
     "is_abbreviation",
+    "municipality_name",
     "name_key",
+    "parse_danish_date",
     "parse_number",
     "proper_names",
     "quantities",

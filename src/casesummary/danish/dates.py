@@ -1,12 +1,14 @@
 """Dates as Danes write them: "26. august 2025", "3. okt.", "1/1 2016", "22-11-2016", "2025-08-26".
 
-One month table and one date pattern for every date an answer or an item mentions.
+One month table and one date pattern serve both the sources (a meeting's date from its header)
+and the metrics (the dates an answer mentions).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 #: Danish month names and their usual abbreviations ("okt.", "sept."), lower case.
 MONTHS: dict[str, int] = {
@@ -17,7 +19,9 @@ MONTHS: dict[str, int] = {
 }  # fmt: skip
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 
-_DAY_START = r"(?<![\d.,])"
+# A day is not read out of a longer number ("1.234", "3,12"), but may follow a word's full stop
+# ("d.22-11-2016").
+_DAY_START = r"(?<![\d,])(?<!\d\.)"
 _DATE_RE = re.compile(
     rf"""
     (?<!\d)(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})(?!\d)          # 2025-08-26
@@ -68,3 +72,15 @@ def date_spans(text: str) -> list[tuple[DateMention, tuple[int, int]]]:
         if 1 <= day <= 31 and 1 <= month <= 12:
             found.append((DateMention(m.group().strip(), day, month, year), m.span()))
     return found
+
+
+def parse_danish_date(text: str) -> date | None:
+    """The first real date with a year in the text ("2026-05-18T17:00", "22. november 2016");
+    None when there is none ("31-02-2020" is no date)."""
+    for mention in dates(text):
+        if mention.year is not None:
+            try:
+                return date(mention.year, mention.month, mention.day)
+            except ValueError:
+                continue
+    return None

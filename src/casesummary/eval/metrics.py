@@ -291,7 +291,7 @@ class _SourceFacts:
 def _source_facts(source_text: str, municipality: str | None) -> _SourceFacts:
     text = source_text
     if municipality:
-        text += f"\n\n{municipality} Kommune."
+        text += f"\n\n{danish.municipality_name(municipality)}."
     # Scaled ("12 mio." = 12 000 000) and bare (12) readings both count: an answer may say
     # "mellem 12 og 15 mio. kr." where only 15 carries the scale word.
     bare = [danish.Quantity(t, v, 0.0) for t, v in danish.bare_numbers(text)]
@@ -562,10 +562,7 @@ def question_form(question: str, municipality: str | None) -> tuple[dict[str, bo
     )
     names_municipality = True
     if municipality:
-        name = municipality.strip()
-        if name.casefold().endswith(" kommune"):
-            name = name[: -len(" kommune")]
-        key = danish.name_key(name)
+        key = danish.name_key(danish.bare_name(municipality))
         names_municipality = bool(key) and f" {key} " in f" {danish.name_key(question)} "
     checks = {
         "question_yes_no": starts_with_verb and question.strip().endswith("?"),
