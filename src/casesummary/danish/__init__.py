@@ -6,6 +6,7 @@ One module per concept:
 - `text`          words, tokens, stems, stopwords, abbreviations, and where a sentence ends
 - `numbers`       numbers as Danes write them ("474.501.000 kr.", "49,08 %", "12 mio. kr.")
 - `dates`         month names, date mentions, a meeting's date ("26. august 2025", "1/1 2016")
+- `questions`     the verbs a yes/no question starts with, negations, hedges
 - `names`         proper names and the stem keys that match their inflected forms
 - `municipality`  "Odense Kommune" / "kommunen", the bare name, and the guess from the texts
 
@@ -25,6 +26,17 @@ from casesummary.danish.numbers import (
     parse_number,
     quantities,
 )
+from casesummary.danish.questions import (
+    HEDGE_WORDS,
+    NEGATIONS,
+    QUESTION_VERBS,
+    hedge_stems,
+    is_hedged,
+    is_negated,
+    is_question_verb,
+    may_be_finite_verb,
+    negations,
+)
 from casesummary.danish.text import (
     NON_TERMINAL_ABBREVIATIONS,
     TERMINAL_ABBREVIATIONS,
@@ -41,9 +53,12 @@ from casesummary.danish.text import (
 )
 
 __all__ = [
+    "HEDGE_WORDS",
     "MONTHS",
+    "NEGATIONS",
     "NON_TERMINAL_ABBREVIATIONS",
     "NUMBER_TEXT",
+    "QUESTION_VERBS",
     "TERMINAL_ABBREVIATIONS",
     "WORD_RE",
     "DateMention",
@@ -53,9 +68,15 @@ __all__ = [
     "dates",
     "ends_in_abbreviation",
     "guess_municipality",
+    "hedge_stems",
     "is_abbreviation",
+    "is_hedged",
+    "is_negated",
+    "is_question_verb",
+    "may_be_finite_verb",
     "municipality_name",
     "name_key",
+    "negations",
     "parse_danish_date",
     "parse_number",
     "proper_names",

@@ -10,9 +10,6 @@ from dataclasses import dataclass
 from casesummary.danish import is_abbreviation, sentences
 from casesummary.item import AgendaItem, SectionKind
 
-NEGATION = re.compile(r"\b(ikke|ingen|intet|aldrig)\b", re.IGNORECASE)
-
-
 # --- lines and sentences ---------------------------------------------------------------------
 
 LIST_MARKER = re.compile(r"^(?:[-•*–·▪]|\d{1,2}[.)]|[a-zæøå][.)])\s+")
