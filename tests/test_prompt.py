@@ -18,7 +18,6 @@ from casesummary.prompt import (
     fence,
     fence_delimiters,
     load_prompt,
-    municipality_name,
     parse_prompt,
     prompts_dir,
 )
@@ -268,20 +267,6 @@ def test_item_text_is_not_read_as_template_syntax() -> None:
 
 
 # -- rendering -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("given", "expected"),
-    [
-        ("Odense", "Odense Kommune"),
-        ("Hvidovre Kommune", "Hvidovre Kommune"),
-        ("  Slagelse  ", "Slagelse Kommune"),
-        (None, "kommunen"),
-        ("", "kommunen"),
-    ],
-)
-def test_municipality_name(given: str | None, expected: str) -> None:
-    assert municipality_name(given) == expected
 
 
 def test_render_names_the_municipality_and_lists_the_taxonomy() -> None:

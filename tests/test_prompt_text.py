@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from casesummary import load_item, load_items
+from casesummary import danish, load_item, load_items
 from casesummary.item import AgendaItem, Section, SectionKind, SourceFormat
 from casesummary.prompt_text import CUT, render_item, shorten
 from casesummary.tokens import count_tokens
@@ -215,3 +215,13 @@ def test_a_text_within_the_budget_in_bytes_is_not_counted(
     assert render_item(item, len(full.encode())) == full
     with pytest.raises(AssertionError, match="byte bound"):
         render_item(item, len(full.encode()) - 1)  # no longer settled by bytes: must count
+
+
+def test_shorten_cuts_only_where_a_danish_sentence_ends() -> None:
+    """The cut follows `danish.sentence_gaps`: never after "ca.", "kl.", "nr." or "26."."""
+    first = "Huslejen stiger fra ca. 8.000 kr. til ca. 12.000 kr. om måneden."
+    text = f"{first} Mødet er den 27. august kl. 19 i salen. Se bilag nr. 3. Det er alt."
+    for budget in range(count_tokens(first) + 2, count_tokens(text)):
+        cut = shorten(text, budget).removesuffix(f" {CUT}")
+        assert cut in (first, *(text[:b] for b, _ in danish.sentence_gaps(text))), cut
+    assert shorten(text, count_tokens(first) + 4) == f"{first} {CUT}"

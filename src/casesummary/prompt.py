@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from casesummary._resources import prompts_dir, read_once
 from casesummary._yaml import safe_load
+from casesummary.danish import municipality_name
 from casesummary.exceptions import InvalidPrompt
 from casesummary.messages import Message
 
@@ -156,14 +157,6 @@ class PromptTemplate(BaseModel):
     def render_reask(self, errors: list[str]) -> str:
         """The user message that asks the model to fix its answer, listing only `errors`."""
         return substitute(self.reask, {"errors": "\n".join(f"- {e}" for e in errors)})
-
-
-def municipality_name(municipality: str | None) -> str:
-    """'Odense' -> 'Odense Kommune'; unknown -> 'kommunen', so the question still reads well."""
-    if not municipality or not municipality.strip():
-        return "kommunen"
-    name = " ".join(municipality.split())
-    return name if name.casefold().endswith("kommune") else f"{name} Kommune"
 
 
 def taxonomy_text(taxonomy: Taxonomy) -> str:

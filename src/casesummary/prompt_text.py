@@ -19,6 +19,7 @@ from collections.abc import Hashable, Sequence
 from functools import cache, lru_cache
 from typing import Protocol
 
+from casesummary.danish import sentence_gaps
 from casesummary.sections import Section, SectionKind
 from casesummary.tokens import count_tokens, fits, fits_by_bytes
 
@@ -66,8 +67,7 @@ BLOCK_GAP = "\n\n"
 #: A section cut to fewer tokens than this is dropped instead (unless it is protected).
 MIN_KEEP_TOKENS = 40
 
-# Split after a sentence's end (before a capital, digit, quote or bracket) or at a line break.
-_SENTENCE_GAP = re.compile(r"((?<=[.!?…])[ \t]+(?=[A-ZÆØÅ0-9\"“«(\-])|\n+)")
+_LINE_BREAK = re.compile(r"\n+")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]$")
 
 
@@ -194,7 +194,7 @@ def _shorten(text: str, max_tokens: int, tokens: int | None = None) -> str:
     elif tokens <= max_tokens:
         return text
     budget = max_tokens - _cut_tokens()
-    pieces = _merge_list_markers(_SENTENCE_GAP.split(text))  # sentence, gap, sentence, …
+    pieces = _merge_list_markers(_pieces(text))  # sentence, gap, sentence, …
     kept: list[str] = []
     used = 0
     for i in range(0, len(pieces), 2):
@@ -211,6 +211,20 @@ def _shorten(text: str, max_tokens: int, tokens: int | None = None) -> str:
     while result and not fits(f"{result} {CUT}", max_tokens):
         result = result.rsplit(" ", 1)[0].rstrip() if " " in result else ""
     return f"{result} {CUT}" if result else CUT
+
+
+def _pieces(text: str) -> list[str]:
+    """The text split where it may be cut: at a sentence's end (the Danish rule, so never after
+    "bl.a." or "26.") and at a line break; the white space between stays as its own piece."""
+    gaps = [g for g in sentence_gaps(text) if not text[g[0] : g[1]].strip(" \t")]
+    gaps += [m.span() for m in _LINE_BREAK.finditer(text)]
+    pieces: list[str] = []
+    start = 0
+    for gap_start, gap_end in sorted(gaps):
+        pieces += [text[start:gap_start], text[gap_start:gap_end]]
+        start = gap_end
+    pieces.append(text[start:])
+    return pieces
 
 
 @cache

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from casesummary.danish import sentences
+from casesummary.danish import is_question_verb, negations, sentences
 from casesummary.exceptions import OutputValidationError
 from casesummary.result import AnswerField, PromptResult, answer_fields
 
@@ -25,18 +25,6 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError as SchemaError
 
     from casesummary.taxonomy import Taxonomy
-
-#: Words a Danish yes/no question may start with (it starts with its verb).
-YES_NO_VERBS = frozenset(
-    {
-        "bør", "burde", "skal", "skulle", "vil", "ville", "er", "var", "kan", "kunne", "må",
-        "måtte", "har", "havde", "bliver", "blev", "får", "fik", "ønsker", "godkender",
-        "vedtager", "tiltræder", "støtter", "bevilger", "giver", "accepterer", "beslutter",
-        "anbefaler", "godkendes", "vedtages", "tiltrædes", "bevilges", "sker", "gælder",
-    }
-)  # fmt: skip
-#: Negations that make a question leading rather than neutral.
-NEGATIONS = ("ikke", "ingen", "intet", "aldrig")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -218,13 +206,13 @@ def question_errors(question: str) -> list[str]:
     if text.count("?") > 1:
         errors.append("question: must be a single question (one question mark)")
     words = _WORD.findall(text.casefold())
-    if not words or words[0] not in YES_NO_VERBS:
+    if not words or not is_question_verb(words[0]):
         errors.append(
             "question: must be a yes/no question starting with a verb such as Bør, Skal or Vil"
         )
-    negations = [w for w in words if w in NEGATIONS]
-    if negations:
-        errors.append(f"question: must be neutral, without the negation {negations[0]!r}")
+    negated = negations(text)
+    if negated:
+        errors.append(f"question: must be neutral, without the negation {negated[0]!r}")
     return errors
 
 

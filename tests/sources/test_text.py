@@ -1,17 +1,11 @@
-"""Shared text helpers: titles with case types, Danish dates, the municipality guess."""
+"""Shared text helpers: titles with case types, whitespace (dates and the municipality guess
+are Danish rules: tests/danish)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from casesummary.sources._text import (
-    guess_municipality,
-    normalise_text,
-    parse_danish_date,
-    split_title,
-)
+from casesummary.sources._text import normalise_text, split_title
 
 
 @pytest.mark.parametrize(
@@ -32,28 +26,6 @@ from casesummary.sources._text import (
 )
 def test_split_title(raw: str, expected: tuple[str, str | None, bool]) -> None:
     assert split_title(raw) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2026-05-18T17:00:00+02:00", date(2026, 5, 18)),
-        ("REFERAT d. 22-11-2016", date(2016, 11, 22)),
-        ("Tirsdag d. 22. november 2016 kl. 08:30", date(2016, 11, 22)),
-        ("Beslutning i Udvalget den 11. august 2015:", date(2015, 8, 11)),
-        ("den 31-02-2020", None),
-        ("ingen dato", None),
-    ],
-)
-def test_parse_danish_date(text: str, expected: date | None) -> None:
-    assert parse_danish_date(text) == expected
-
-
-def test_guess_municipality_takes_the_most_named() -> None:
-    texts = ["Hvidovre Kommune og Københavns Kommune", "Hvidovre Kommunes budget. Den Kommune"]
-    assert guess_municipality(texts) == "Hvidovre"
-    assert guess_municipality(["Lyngby-Taarbæk Kommune"]) == "Lyngby-Taarbæk"
-    assert guess_municipality(["kommunen betaler"]) is None
 
 
 def test_normalise_text() -> None:

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise, permutations
+from itertools import permutations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -102,24 +102,6 @@ def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-#: Words that make a statement tentative. A con that hedges beside a pro that asserts reads as
-#: weaker: the answer leans towards the proposal.
-HEDGE_WORDS = _wordset(
-    """
-    kan kunne muligvis eventuelt evt måske potentielt potentiel potentielle risiko risikoen
-    risici risikerer mulighed muligheden muligt formentlig sandsynligvis tænkes
-    """
-)
-#: Words that negate a question ("Bør kommunen ikke ..."), which makes yes and no ambiguous.
-NEGATIONS = _wordset("ikke ingen intet aldrig hverken ej undlade undlader undlades")
-#: Finite verbs a Danish yes/no question starts with.
-QUESTION_VERBS = _wordset(
-    """
-    bør skal vil er kan må skulle ønsker har bliver burde ville kunne får godkender vedtager
-    støtter tiltræder anbefaler accepterer mener giver beslutter bevilger forventer var blev
-    havde ønskes godkendes vedtages bevilges gives skønner finder synes vælger
-    """
-)
 #: Common English function words; none of them is a common Danish word.
 ENGLISH_WORDS = _wordset(
     """
@@ -291,7 +273,7 @@ class _SourceFacts:
 def _source_facts(source_text: str, municipality: str | None) -> _SourceFacts:
     text = source_text
     if municipality:
-        text += f"\n\n{municipality} Kommune."
+        text += f"\n\n{danish.municipality_name(municipality)}."
     # Scaled ("12 mio." = 12 000 000) and bare (12) readings both count: an answer may say
     # "mellem 12 og 15 mio. kr." where only 15 carries the scale word.
     bare = [danish.Quantity(t, v, 0.0) for t, v in danish.bare_numbers(text)]
@@ -468,16 +450,11 @@ def _cosine(a: Iterable[float], b: Iterable[float]) -> float:
 
 
 def _content(text: str) -> set[str]:
-    return {s for s in danish.stems(text) if s not in _HEDGE_STEMS}
+    return {s for s in danish.stems(text) if s not in danish.hedge_stems()}
 
 
 def _dice(a: set[str], b: set[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a or b else 1.0
-
-
-def is_hedged(text: str) -> bool:
-    """True when the statement is tentative ("Risiko for at ...", "kan føre til ...")."""
-    return any(w in HEDGE_WORDS for w in danish.words(text))
 
 
 def balance(output: PromptResult) -> tuple[dict[str, bool], float]:
@@ -532,10 +509,7 @@ def _near_duplicates(items: Sequence[set[str]]) -> int:
 
 
 def _hedge_rate(items: Sequence[str]) -> float:
-    return sum(is_hedged(i) for i in items) / len(items) if items else 0.0
-
-
-_HEDGE_STEMS = frozenset(danish.stem(w) for w in HEDGE_WORDS)
+    return sum(danish.is_hedged(i) for i in items) / len(items) if items else 0.0
 
 
 # --- question form ------------------------------------------------------------------------
@@ -552,21 +526,11 @@ def question_form(question: str, municipality: str | None) -> tuple[dict[str, bo
     """
     tokens = danish.words(question)
     first = tokens[0] if tokens else ""
-    starts_with_verb = first in QUESTION_VERBS or (
-        len(first) >= 5
-        and first.endswith(("er", "es"))
-        and not first.startswith("hv")
-        and first not in danish.stopwords()
-    )
-    negated = any(t in NEGATIONS for t in tokens) or any(
-        a == "uden" and b == "at" for a, b in pairwise(tokens)
-    )
+    starts_with_verb = danish.is_question_verb(first) or danish.may_be_finite_verb(first)
+    negated = danish.is_negated(question)
     names_municipality = True
     if municipality:
-        name = municipality.strip()
-        if name.casefold().endswith(" kommune"):
-            name = name[: -len(" kommune")]
-        key = danish.name_key(name)
+        key = danish.name_key(danish.bare_name(municipality))
         names_municipality = bool(key) and f" {key} " in f" {danish.name_key(question)} "
     checks = {
         "question_yes_no": starts_with_verb and question.strip().endswith("?"),

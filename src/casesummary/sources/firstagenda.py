@@ -18,14 +18,13 @@ import re
 from html import unescape
 from typing import Any
 
+from casesummary.danish import guess_municipality, parse_danish_date
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, Attachment, Section, SectionKind, SourceFormat
 from casesummary.sources._build import make_item, make_sections
 from casesummary.sources._text import (
     clean_line,
-    guess_municipality,
     normalise_text,
-    parse_danish_date,
     split_title,
 )
 from casesummary.sources.html import TooDeeplyNested, html_sections, html_text

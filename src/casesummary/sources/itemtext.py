@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from casesummary.danish import guess_municipality, parse_danish_date
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, SectionKind, SourceFormat
 from casesummary.sources._build import make_item, make_sections
 from casesummary.sources._lines import blocks_and_attachments
-from casesummary.sources._text import clean_line, guess_municipality, parse_danish_date, split_title
+from casesummary.sources._text import clean_line, split_title
 from casesummary.sources.headings import classify, is_known_heading
 
 _NUMBER_TITLE = re.compile(r"^(\d{1,4}[a-z]?)\.\s+(\S.{0,300})$")

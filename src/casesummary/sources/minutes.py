@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from casesummary.danish import guess_municipality, parse_danish_date
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, SectionKind, SourceFormat
 from casesummary.sources._build import make_item, make_sections
 from casesummary.sources._lines import blocks_and_attachments
 from casesummary.sources._text import (
     clean_line,
-    guess_municipality,
-    parse_danish_date,
     split_title,
 )
 from casesummary.sources.headings import is_known_heading, normalise_heading

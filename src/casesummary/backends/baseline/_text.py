@@ -7,11 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from casesummary.danish import NON_TERMINAL_ABBREVIATIONS, sentences
+from casesummary.danish import is_abbreviation, sentences
 from casesummary.item import AgendaItem, SectionKind
-
-NEGATION = re.compile(r"\b(ikke|ingen|intet|aldrig)\b", re.IGNORECASE)
-
 
 # --- lines and sentences ---------------------------------------------------------------------
 
@@ -46,13 +43,6 @@ def lines(text: str) -> list[Line]:
         listed = bool(marker) or not body.endswith(_TERMINAL)
         out.append(Line(body, listed=listed, marked=bool(marker)))
     return out
-
-
-def ends_in_abbreviation(text: str) -> bool:
-    if not text.endswith("."):
-        return False
-    last = text.rsplit(" ", 1)[-1].rstrip(".").casefold()
-    return last in NON_TERMINAL_ABBREVIATIONS or (last.isdigit() and len(last) <= 2)
 
 
 def prose(kinds: Iterable[SectionKind], item: AgendaItem) -> list[str]:
@@ -116,8 +106,7 @@ def strip_end(text: str) -> str:
     """Drop closing punctuation, but keep the period of a final "kr." or "bl.a."."""
     text = text.rstrip(" ,;:–-")
     while text.endswith("."):
-        last = text.rsplit(" ", 1)[-1].rstrip(".").casefold()
-        if last in NON_TERMINAL_ABBREVIATIONS or last in {"kr", "mio", "mia"}:
+        if is_abbreviation(text.rsplit(" ", 1)[-1]):
             break
         text = text[:-1].rstrip(" ,;:–-")
     return text

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from casesummary.backends.baseline._text import (
-    NEGATION,
     cue_pattern,
     lines,
     lower_first,
@@ -16,7 +15,7 @@ from casesummary.backends.baseline._text import (
     upper_first,
     usable,
 )
-from casesummary.danish import sentences
+from casesummary.danish import is_negated, sentences
 from casesummary.item import AgendaItem, SectionKind
 
 _MAX_POINT = 250
@@ -123,7 +122,7 @@ def pros_and_cons(item: AgendaItem, question: str, summary: str) -> tuple[list[s
     scored_pros: list[tuple[float, int, str]] = []
     scored_cons: list[tuple[float, int, str]] = []
     for index, (sentence, listed) in enumerate(_candidates(item, summary)):
-        negated = NEGATION.search(sentence) is not None
+        negated = is_negated(sentence)
         if _NO_ECONOMY.search(sentence):
             continue
         pro = _cue_score(sentence, _PRO_CUES) + (1.0 if listed else 0.0)

@@ -6,15 +6,13 @@ import re
 
 from casesummary.backends.baseline._text import (
     LIST_MARKER,
-    NEGATION,
-    ends_in_abbreviation,
     lower_first,
     recommendation_text,
     shorten,
     strip_end,
     title_kind,
 )
-from casesummary.danish import sentences
+from casesummary.danish import ends_in_abbreviation, is_negated, sentences
 from casesummary.item import AgendaItem
 from casesummary.validation import question_errors
 
@@ -56,7 +54,7 @@ def question_for(item: AgendaItem, municipality: str | None) -> str:
     who = municipality or "kommunen"
     title, _ = title_kind(item)
     phrases = [_verb_phrase(point, title) for point in _recommendation_points(item)]
-    usable = [p for p in phrases if p and not NEGATION.search(p)]
+    usable = [p for p in phrases if p and not is_negated(p)]
     decisive = [p for p in usable if _DECISION_VERBS.match(p)]
     for phrase in [*decisive, *usable]:
         if municipality:
@@ -161,7 +159,7 @@ def _fit_question(text: str) -> str:
 def _title_question(item: AgendaItem, who: str) -> str:
     title, kind = title_kind(item)
     subject = lower_first(title)
-    if NEGATION.search(subject):
+    if is_negated(subject):
         return f"Bør {who} følge indstillingen i dagsordenspunktet?"
     if kind == "orientering":
         return _fit_question(f"Bør {who} tage orienteringen om {subject} til efterretning")
