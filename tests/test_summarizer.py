@@ -21,7 +21,13 @@ from casesummary.exceptions import (
 from casesummary.item import AgendaItem, Section, SectionKind, SourceFormat
 from casesummary.prompt import load_prompt
 from casesummary.result import CaseSummary, SummaryFailure, Usage
-from casesummary.summarizer import asummarize, build_request, summarize, summarize_many
+from casesummary.summarizer import (
+    Summarizer,
+    asummarize,
+    build_request,
+    summarize,
+    summarize_many,
+)
 from casesummary.taxonomy import Taxonomy, Topic, load_taxonomy
 from casesummary.testing import FunctionBackend, QueueBackend, good_answer
 from casesummary.validation import answer_schema
@@ -381,3 +387,89 @@ def test_disclosure_says_extractive_for_the_baseline_and_ai_for_models() -> None
     assert summarize(item, backend="baseline").disclosure == EXTRACTIVE_DISCLOSURE
     model = FunctionBackend(lambda request: good_answer())
     assert summarize(item, backend=model).disclosure == AI_DISCLOSURE
+
+
+# -- the Summarizer ---------------------------------------------------------------------------
+
+
+class _Closable(FunctionBackend):
+    """A fake that counts how often it was closed."""
+
+    def __init__(self) -> None:
+        super().__init__(lambda r: good_answer())
+        self.closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_a_summarizer_closes_a_backend_it_made_from_a_spec(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[_Closable] = []
+
+    def fake_get_backend(spec: object) -> _Closable:
+        made.append(_Closable())
+        return made[-1]
+
+    monkeypatch.setattr("casesummary.summarizer.get_backend", fake_get_backend)
+    result = summarize(make_item(), backend="openai:gpt-4o-mini")
+    assert result.question
+    assert [b.closed for b in made] == [1]  # summarize() closed what it opened
+    with Summarizer("openai:gpt-4o-mini") as summarizer:
+        summarizer.summarize(make_item())
+        summarizer.summarize(make_item("Budget 2027"))
+        assert made[-1].closed == 0  # one backend for many items, open while in use
+        assert summarizer.owns_backend
+        assert summarizer.label == "openai:gpt-4o-mini"
+    assert made[-1].closed == 1
+
+
+async def test_a_summarizer_never_closes_the_callers_backend() -> None:
+    backend = _Closable()
+    async with Summarizer(backend) as summarizer:
+        await summarizer.asummarize(make_item())
+        assert not summarizer.owns_backend
+        assert summarizer.label == "function:fake"
+    assert backend.closed == 0
+    summarize(make_item(), backend=backend)
+    assert backend.closed == 0
+
+
+def test_a_summarizer_checks_every_argument_before_any_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CASESUMMARY_BACKEND", raising=False)
+    with pytest.raises(InvalidBackendSpec):
+        Summarizer("basline")
+    with pytest.raises(UserError, match="no version 9"):
+        Summarizer("baseline", prompt="summary@9")
+    with pytest.raises(UserError, match="max_reasks"):
+        Summarizer("baseline", max_reasks=-1)
+    with pytest.raises(UserError, match="not object"):
+        Summarizer(object())  # type: ignore[arg-type]
+    assert Summarizer().fell_back
+    assert not Summarizer("baseline").fell_back
+
+
+def test_a_summarizer_with_a_cache_answers_a_repeated_request_from_it(tmp_path: Path) -> None:
+    backend = FunctionBackend(lambda r: good_answer())
+    item = make_item()
+    first = Summarizer(backend, cache_dir=tmp_path).summarize(item)
+    again = Summarizer(backend, cache_dir=tmp_path).summarize(item)
+    assert len(backend.calls) == 1
+    assert again.question == first.question
+
+
+def test_a_backend_made_for_0_1_without_close_still_summarises() -> None:
+    class Old:
+        name, model = "old", "m"
+
+        def complete(self, request: BackendRequest) -> BackendResponse:
+            return BackendResponse(content=json.dumps(good_answer()), model="m")
+
+        async def acomplete(self, request: BackendRequest) -> BackendResponse:
+            return self.complete(request)
+
+    assert summarize(make_item(), backend=Old()).provenance.backend == "old"  # type: ignore[arg-type]
+    assert summarize_many([make_item()], backend=Old())[0].provenance.model == "m"  # type: ignore[arg-type,union-attr]

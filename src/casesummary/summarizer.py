@@ -22,9 +22,15 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from casesummary.backends.base import Backend, BackendRequest, BackendResponse, as_backend
+from casesummary.backends.base import (
+    Backend,
+    BackendRequest,
+    BackendResponse,
+    Closing,
+    as_backend,
+)
 from casesummary.backends.registry import get_backend
 from casesummary.backends.replay import RecordingBackend
 from casesummary.backends.spec import BackendSpec, resolve_spec
@@ -72,7 +78,7 @@ def check_summarizable(item: AgendaItem) -> None:
         raise NothingToSummarize(f"item {item.title!r} has no text", reason="empty")
 
 
-class Summarizer:
+class Summarizer(Closing):
     """One backend, prompt and taxonomy, ready to summarise items into CaseSummary results.
 
         with Summarizer("openai:gpt-4o-mini") as summarizer:
@@ -210,18 +216,6 @@ class Summarizer:
         """Close the backend (async clients included) if this Summarizer made it from a spec."""
         if self.owns_backend:
             await self.backend.aclose()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
 
 def run_in_new_loop(coro: Coroutine[Any, Any, _T], backend: Backend) -> _T:

@@ -23,6 +23,7 @@ __all__ = [
     "BackendRequest",
     "BackendResponse",
     "BaseBackend",
+    "Closing",
     "Message",
     "SyncBackend",
     "as_backend",
@@ -88,7 +89,30 @@ class Backend(Protocol):
     async def aclose(self) -> None: ...
 
 
-class BaseBackend:
+class Closing:
+    """`close()`/`aclose()` (doing nothing unless overridden) and both context managers."""
+
+    def close(self) -> None:
+        """Release what is held (nothing, here)."""
+
+    async def aclose(self) -> None:
+        """Release what is held, connections of async clients included."""
+        self.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+class BaseBackend(Closing):
     """A base for backends: `acomplete` runs `complete` in a thread unless overridden; closing
     does nothing unless overridden; both context managers close.
 
@@ -104,25 +128,6 @@ class BaseBackend:
 
     async def acomplete(self, request: BackendRequest) -> BackendResponse:
         return await asyncio.to_thread(self.complete, request)
-
-    def close(self) -> None:
-        """Release what the backend holds (nothing, here)."""
-
-    async def aclose(self) -> None:
-        """Release what the backend holds, connections of async clients included."""
-        self.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
 
 class SyncBackend(BaseBackend):
