@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from casesummary.portal.urls import is_url
+
 if TYPE_CHECKING:
     from casesummary.item import AgendaItem
     from casesummary.result import CaseSummary, SummaryFailure
@@ -16,7 +18,7 @@ SKIP_REASONS = {"closed": "lukket punkt", "empty": "ingen tekst"}
 
 
 @click.command(name="summarize")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", metavar="FILE")
 @click.option(
     "--backend",
     "backend_spec",
@@ -40,7 +42,7 @@ SKIP_REASONS = {"closed": "lukket punkt", "empty": "ingen tekst"}
     help="Items of a meeting summarised at once.",
 )
 def command(
-    file: Path,
+    file: str,
     backend_spec: str | None,
     prompt_spec: str | None,
     taxonomy_file: Path | None,
@@ -48,7 +50,7 @@ def command(
     as_json: bool,
     concurrency: int,
 ) -> None:
-    """Summarise the agenda item(s) in FILE into Prompt resultater.
+    """Summarise the agenda item(s) in FILE, or at a portal address, into Prompt resultater.
 
     A file with several items (a whole meeting) gets every open item with text summarised and
     the closed or empty ones reported as skipped; --item N picks one. With --json a single item
@@ -60,7 +62,7 @@ def command(
     from casesummary.summarizer import summarize, summarize_many
     from casesummary.taxonomy import load_taxonomy
 
-    items = load_items(file)
+    items = load_items(file if is_url(file) else Path(file))
     if item_number is not None:
         items = _select(items, item_number)
     if not items:
