@@ -203,18 +203,21 @@ def test_cpr_numbers_are_masked_in_result_files_not_in_meeting_files(
     assert backend.calls == []
 
 
-def test_an_unreadable_meeting_file_is_reported_and_the_rest_go_on(
-    portal: PortalStubServer, two: list[str], tmp_path: Path
+def test_a_meeting_the_parser_cannot_read_is_reported_and_the_rest_go_on(
+    portal: PortalStubServer, two: list[str], tmp_path: Path, hvidovre_meeting: bytes
 ) -> None:
-    sync(portal.url, tmp_path, backend=answering())
-    next(tmp_path.glob(f"*_{two[0]}.json")).write_text('{"Dagsordenpunkter": [{"Felter": 1}]}')
+    odd = copy_meeting(hvidovre_meeting, 9, day="2026-06-01")
+    odd["Dagsordenpunkter"][0]["Felter"] = 1
+    portal.publish(odd)
     report = sync(portal.url, tmp_path, backend=answering())
     assert [(u.meeting_id, u.error_type) for u in report.unreadable] == [
-        (two[0], "InvalidAgendaItem")
+        (odd["Id"], "InvalidAgendaItem")
     ]
+    assert "Dagsordenpunkter[0].Felter" in report.unreadable[0].message
     assert not report.ok
-    assert report.count("unchanged") == 18
+    assert report.count("summarised") == 36
     assert report.summary().endswith("; 1 meeting files unreadable")
+    assert report.fetch.count("new") == 3
 
 
 def test_caller_mistakes_are_raised_before_anything_is_fetched(

@@ -212,6 +212,24 @@ def test_what_a_killed_run_leaves_is_cleaned_or_checked(
     assert len(portal.meeting_requests) == asked + 2
 
 
+def test_a_meeting_file_spoilt_on_disk_is_fetched_again(
+    portal: PortalStubServer, three: list[str], tmp_path: Path
+) -> None:
+    fetch(portal.url, tmp_path)
+    spoilt = next(tmp_path.glob(f"*_{three[1]}.json"))
+    spoilt.write_bytes(b"")  # what a power cut can leave of a file written without fsync
+    gone = next(tmp_path.glob(f"*_{three[2]}.json"))
+    gone.unlink()
+    asked = len(portal.meeting_requests)
+    report = fetch(portal.url, tmp_path)
+    assert sorted(portal.meeting_requests[asked:]) == sorted(
+        f"/api/agenda/dagsorden/{i}" for i in (three[1], three[2])
+    )
+    assert [m.status for m in report.meetings] == ["unchanged", "new", "changed"]
+    assert spoilt.read_bytes() == portal.served(three[1])
+    assert gone.read_bytes() == portal.served(three[2])
+
+
 def test_progress_is_reported_once_per_meeting(
     portal: PortalStubServer, three: list[str], tmp_path: Path
 ) -> None:

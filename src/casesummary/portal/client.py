@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -164,16 +165,53 @@ class PortalClient:
     def meeting(self, meeting_id: str) -> MeetingDocument:
         """A whole meeting as served: its bytes and their JSON (`Dagsordenpunkter`, …)."""
         meeting_id = check_id(meeting_id, what="meeting id", url=self.url)
-        url = self.base_url + meeting_api_path(meeting_id)
-        shown = redact(url)
+        return self._meeting_document(meeting_id, self._download_meeting(meeting_id))
+
+    def meetings(
+        self, meeting_ids: Iterable[str]
+    ) -> Iterator[tuple[str, MeetingDocument | Exception]]:
+        """(id, meeting or the error it raised) for many meetings, as each one arrives.
+
+        `max_in_flight` threads do nothing but HTTP, so a request slot never waits while JSON
+        is read; the JSON is read here, in the caller's thread. Closing the iterator early
+        cancels the downloads not yet started.
+        """
+        pool = ThreadPoolExecutor(max_workers=self.max_in_flight)
         try:
-            content, data = self._get_json(url)
+            futures: dict[Future[httpx2.Response], str] = {}
+            for meeting_id in meeting_ids:
+                futures[pool.submit(self._checked_download, meeting_id)] = meeting_id
+            for future in as_completed(futures):
+                meeting_id = futures[future]
+                outcome: MeetingDocument | Exception
+                try:
+                    outcome = self._meeting_document(meeting_id, future.result())
+                except Exception as exc:  # each meeting's own failure, typed; the rest go on
+                    outcome = exc
+                yield meeting_id, outcome
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _checked_download(self, meeting_id: str) -> httpx2.Response:
+        return self._download_meeting(check_id(meeting_id, what="meeting id", url=self.url))
+
+    def _download_meeting(self, meeting_id: str) -> httpx2.Response:
+        url = self.base_url + meeting_api_path(meeting_id)
+        try:
+            return self._get_with_retries(url)
         except PortalHTTPError as exc:
             if exc.status_code in (404, 410):
                 raise MeetingNotFound(
-                    f"no such meeting (HTTP {exc.status_code})", url=shown, meeting_id=meeting_id
+                    f"no such meeting (HTTP {exc.status_code})",
+                    url=redact(url),
+                    meeting_id=meeting_id,
                 ) from None
             raise
+
+    def _meeting_document(self, meeting_id: str, response: httpx2.Response) -> MeetingDocument:
+        """The meeting in a 2xx answer; typed errors for HTML, broken JSON or no meeting."""
+        shown = redact(str(response.request.url))
+        data = _decode_json(response, shown)
         if data is None:
             raise MeetingNotFound(
                 "the portal answered null: no such meeting", url=shown, meeting_id=meeting_id
@@ -194,7 +232,9 @@ class PortalClient:
             raise PortalResponseError(
                 "answered JSON that is not a meeting (no 'Dagsordenpunkter')", url=shown
             )
-        return MeetingDocument(meeting_id=meeting_id, url=shown, content=content, data=data)
+        return MeetingDocument(
+            meeting_id=meeting_id, url=shown, content=response.content, data=data
+        )
 
     # -- requests --------------------------------------------------------------------------------
 

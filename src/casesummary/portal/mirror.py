@@ -5,28 +5,27 @@
 Layout of `out`:
 
     <YYYY-MM-DD>_<committee-slug>_<meetingId>.json   the meeting as served (`api/agenda/dagsorden`)
-    .casesummary/fetch/<meetingId>.json             what the last fetch saw: listing signature,
-                                                    sha256 of the file, its name, items, time
+    .casesummary/fetch/<meetingId>.json             what the last fetch saw: the listing's
+                                                    signature, the file's name and size, items
 
 How a re-run knows a meeting changed: the portal sends no ETag or Last-Modified
 (`cache-control: no-cache`, `expires: -1`), so conditional requests are out. The committee list,
 fetched once per run, states for every meeting its `ReleasedDate`, name (Dagsorden, Referat,
 Tillægsdagsorden), date, place and whether it is finished; a re-release changes them. A meeting
-whose listing is unchanged since the last fetch, and whose file is still there, is skipped
-without a request. Any other meeting is downloaded and compared by sha256 with the file on disk,
-which is rewritten only when the bytes differ. `recheck=True` downloads every selected meeting
-and compares, for a portal that edits a meeting without re-releasing it.
+whose listing is unchanged since the last fetch, and whose file is still there with the same
+size, is skipped without a request. Any other meeting is downloaded and compared byte for byte
+with the file on disk, which is rewritten only when they differ. `recheck=True` downloads every
+selected meeting and compares, for a portal that edits a meeting without re-releasing it.
 
-Meetings download `client.max_in_flight` at a time; files are written, then renamed, in the
-calling thread. A meeting that fails is reported with its typed error and the rest are kept.
+Meetings download `client.max_in_flight` at a time (`PortalClient.meetings`); files are
+written whole, then renamed, in the calling thread (not fsync'd: what a power cut spoils is
+fetched again). A meeting that fails is reported with its typed error and the rest are kept.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -104,7 +103,7 @@ class _Seen(BaseModel):
     """The state file of one meeting: what the last successful fetch saw."""
 
     listing: str
-    sha256: str
+    size: int
     file: str
     items: int
     fetched_at: datetime
@@ -212,7 +211,9 @@ class _Mirror:
                 outcomes[meeting.id] = self._settle(skipped)
         if downloads:
             self.state_dir.mkdir(parents=True, exist_ok=True)
-            for meeting, document in self._download(downloads):
+            by_id = {m.id: m for m in downloads}
+            for meeting_id, document in self.client.meetings(by_id):
+                meeting = by_id[meeting_id]
                 outcomes[meeting.id] = self._settle(self._store(meeting, document))
         return [outcomes[m.id] for m in chosen]
 
@@ -233,58 +234,42 @@ class _Mirror:
         seen = self._seen(meeting.id)
         if seen is None or seen.listing != meeting.entry.signature:
             return None
-        if not (self.target / seen.file).is_file():
+        try:
+            if (self.target / seen.file).stat().st_size != seen.size:
+                return None  # gone, truncated or replaced since: fetch it again
+        except OSError:
             return None
         name = self._place(meeting, seen.file)
         if name != seen.file:
-            self._remember(meeting, seen.sha256, name, seen.items)
+            self._remember(meeting, seen.size, name, seen.items)
         return _outcome(meeting, "unchanged", name, seen.items)
-
-    def _download(
-        self, meetings: list[ListedMeeting]
-    ) -> Iterator[tuple[ListedMeeting, MeetingDocument | Exception]]:
-        """(meeting, document or the error it raised), as each download finishes."""
-        pool = ThreadPoolExecutor(max_workers=self.client.max_in_flight)
-        try:
-            futures: dict[Future[MeetingDocument], ListedMeeting] = {
-                pool.submit(self.client.meeting, m.id): m for m in meetings
-            }
-            for future in as_completed(futures):
-                error = future.exception()
-                yield futures[future], (future.result() if error is None else _exception(error))
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
 
     def _store(self, meeting: ListedMeeting, got: MeetingDocument | Exception) -> FetchedMeeting:
         if isinstance(got, Exception):
             return _failed(meeting, got, self._any_file(meeting.id))
         try:
-            digest = got.sha256
-            previous = self._same_content(meeting.id, digest)
+            previous = self._same_content(meeting.id, got.content)
             if previous is not None:
                 name = self._place(meeting, previous)
                 status: MeetingStatus = "unchanged"
             else:
                 name = meeting_file_name(meeting)
-                write_atomic(self.target / name, got.content)
+                write_atomic(self.target / name, got.content, durable=False)
                 status = "changed" if self.existing.get(meeting.id) else "new"
                 self._drop_others(meeting.id, keep=name)
-            self._remember(meeting, digest, name, len(got.items))
+            self._remember(meeting, len(got.content), name, len(got.items))
         except OSError as exc:
             return _failed(meeting, exc, self._any_file(meeting.id))
         return _outcome(meeting, status, name, len(got.items))
 
     # -- files on disk -----------------------------------------------------------------------
 
-    def _same_content(self, meeting_id: str, digest: str) -> str | None:
+    def _same_content(self, meeting_id: str, content: bytes) -> str | None:
         """The name of a file for this meeting that already holds exactly these bytes."""
-        seen = self._seen(meeting_id)
         for name in self.existing.get(meeting_id, []):
             path = self.target / name
-            if seen is not None and seen.file == name and seen.sha256 == digest and path.is_file():
-                return name
             try:
-                if hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+                if path.stat().st_size == len(content) and path.read_bytes() == content:
                     return name
             except OSError:
                 continue
@@ -315,16 +300,18 @@ class _Mirror:
         except (OSError, ValidationError):
             return None  # never fetched, or a state file we cannot trust: download again
 
-    def _remember(self, meeting: ListedMeeting, digest: str, name: str, items: int) -> None:
+    def _remember(self, meeting: ListedMeeting, size: int, name: str, items: int) -> None:
         seen = _Seen(
             listing=meeting.entry.signature,
-            sha256=digest,
+            size=size,
             file=name,
             items=items,
             fetched_at=datetime.now(UTC),
         )
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.state_dir / f"{meeting.id}.json", seen.model_dump_json().encode())
+        # Not fsync'd: a lost state file only means the meeting is downloaded and compared again.
+        state = seen.model_dump_json().encode()
+        write_atomic(self.state_dir / f"{meeting.id}.json", state, durable=False)
 
 
 def _n(count: int, word: str) -> str:
@@ -360,13 +347,6 @@ def _failed(meeting: ListedMeeting, error: BaseException, file: str | None) -> F
         error_type=type(error).__name__,
         message=" ".join(str(error).split()) or type(error).__name__,
     )
-
-
-def _exception(error: BaseException) -> Exception:
-    """A worker's error, to record; anything that is not an Exception stops the run."""
-    if isinstance(error, Exception):
-        return error
-    raise error
 
 
 def _existing_files(target: Path) -> dict[str, list[str]]:

@@ -387,6 +387,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
     _arrived = 0.0
+    _counted = False
 
     def setup(self) -> None:
         super().setup()
@@ -403,13 +404,18 @@ class _Handler(BaseHTTPRequestHandler):
         portal = self.portal
         portal._enter()
         self._arrived = time.monotonic()
+        self._counted = True
         try:
             portal._wait(portal.latency_s)
-            outcome = self._answer()
+            self._answer()
         finally:
-            portal._exit()
-        if outcome is not None:
-            self._record(outcome)
+            self._leave()
+
+    def _leave(self) -> None:
+        """No longer in flight: called before the answer goes out, so counts never overlap."""
+        if self._counted:
+            self._counted = False
+            self.portal._exit()
 
     def _record(self, outcome: str) -> None:
         self.portal._record(
@@ -422,53 +428,55 @@ class _Handler(BaseHTTPRequestHandler):
             )
         )
 
-    def _answer(self) -> str | None:
+    def _answer(self) -> None:
         portal = self.portal
         parts = urlsplit(self.path)
         path = parts.path
+        html = "text/html; charset=utf-8"
+        json_type = "application/json; charset=utf-8"
         if path == "/":
-            self._send(200, FRONT_PAGE, "text/html; charset=utf-8", cookie=True)
-            return "200 front page"
+            self._send("200 front page", 200, FRONT_PAGE, html, cookie=True)
+            return
         if path.lower() == LOGIN_PATH.lower():
             callback = parse_qs(parts.query).get("callback", [""])[0]
             target = callback if callback.startswith(portal.url + "/") else "/"
-            self._send(302, b"", "text/html; charset=utf-8", location=target)
-            return "302 callback"
+            self._send("302 callback", 302, b"", html, location=target)
+            return
         if path.startswith("/api/") and portal.require_cookie and not self._has_cookie():
             login = f"{LOGIN_PATH}?callback={quote(portal.url + '/', safe='')}"
-            self._send(302, b"", "text/html; charset=utf-8", location=login)
-            return "302 login"
+            self._send("302 login", 302, b"", html, location=login)
+            return
         scripted = portal._scripted_for(path)
         if isinstance(scripted, PortalFault):
-            return self._fault(scripted)
+            self._fault(scripted)
+            return
         if isinstance(scripted, PortalReply):
             headers = dict(scripted.headers)
-            content_type = headers.pop("Content-Type", "application/json; charset=utf-8")
-            self._send(scripted.status, scripted.body, content_type, extra=headers)
-            return str(scripted.status)
+            content_type = headers.pop("Content-Type", json_type)
+            self._send(str(scripted.status), scripted.status, scripted.body, content_type, headers)
+            return
         if path == COMMITTEES_PATH:
-            self._send(200, portal.committee_list(), "application/json; charset=utf-8")
-            return "200"
+            self._send("200", 200, portal.committee_list(), json_type)
+            return
         if path.startswith(MEETING_PREFIX):
             body = portal.served(unquote(path[len(MEETING_PREFIX) :]))
             if body is not None:
-                self._send(200, body, "application/json; charset=utf-8")
-                return "200"
-        self._send(404, NOT_FOUND_PAGE, "text/html")
-        return "404"
+                self._send("200", 200, body, json_type)
+                return
+        self._send("404", 404, NOT_FOUND_PAGE, "text/html")
 
-    def _fault(self, fault: PortalFault) -> str | None:
+    def _fault(self, fault: PortalFault) -> None:
+        self._record(f"fault {fault.kind}")
         if fault.kind == "hang":
-            self._record("fault hang")  # now: the client gives up long before the answer
-            self.portal._wait(fault.seconds)
+            self.portal._wait(fault.seconds)  # the client gives up long before this
             self.close_connection = True
-            return None
+            return
         if fault.kind == "reset":
+            self._leave()
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.close_connection = True
-            return "fault reset"
-        self._send(200, MAINTENANCE_PAGE, "text/html; charset=utf-8")
-        return "fault html"
+            return
+        self._send(None, 200, MAINTENANCE_PAGE, "text/html; charset=utf-8")
 
     def _has_cookie(self) -> bool:
         cookies = self.headers.get("Cookie", "")
@@ -476,14 +484,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(
         self,
+        outcome: str | None,
         status: int,
         body: bytes,
         content_type: str,
+        extra: Mapping[str, str] | None = None,
         *,
         cookie: bool = False,
         location: str | None = None,
-        extra: Mapping[str, str] | None = None,
     ) -> None:
+        """Log the request (unless already logged), then answer it."""
+        if outcome is not None:
+            self._record(outcome)
+        self._leave()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
