@@ -7,6 +7,7 @@ import re
 import pytest
 
 from casesummary.exceptions import (
+    InvalidAgendaItem,
     InvalidPortalAddress,
     ItemNotFound,
     MeetingNotFound,
@@ -117,3 +118,12 @@ def test_a_web_page_that_is_no_portal_address() -> None:
     with pytest.raises(InvalidPortalAddress) as caught:
         load_items("https://example.org/about")
     assert str(caught.value).startswith("https://example.org/about: not a meeting or item address")
+
+
+def test_load_item_of_a_whole_meeting_names_the_address(served: PortalStubServer) -> None:
+    url = served.meeting_url(MEETING).replace("http://", "http://reader:s3cret@")
+    with pytest.raises(InvalidAgendaItem) as caught:
+        load_item(url)
+    assert str(caught.value).startswith(f"{served.meeting_url(MEETING)}: expected exactly one")
+    assert "s3cret" not in str(caught.value)
+    assert load_item(url, number="3").title.startswith("Skema A")

@@ -352,3 +352,24 @@ def test_credentials_in_the_url_are_used_but_never_shown(
 def test_bad_settings_are_refused(options: dict[str, Any], reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         PortalClient("https://host.dk", **options)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("2", 2.0),
+        ("0.25", 0.25),
+        ("-3", 0.0),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", 0.0),
+        ("soon", None),
+        ("Thu, 01 Jan 1970 00:00:00", None),  # an HTTP date is GMT; without a zone it is no date
+        ("nan", None),
+        ("", None),
+    ],
+)
+def test_retry_after_values(value: str, seconds: float | None) -> None:
+    import httpx2
+
+    from casesummary.portal.client import retry_after
+
+    assert retry_after(httpx2.Headers({"Retry-After": value})) == seconds

@@ -21,8 +21,11 @@ where JSON was expected, `PortalHTTPError` / `PortalConnectionError` when the re
 
 from __future__ import annotations
 
+import email.utils
 import json
+import math
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -30,7 +33,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from casesummary.backends.retry import parse_retry_after
 from casesummary.exceptions import (
     InvalidPortalAddress,
     MeetingNotFound,
@@ -294,7 +296,7 @@ class PortalClient:
                 response.reason_phrase or "error",
                 url=redact(url),
                 status_code=status,
-                retry_after=parse_retry_after(response.headers),
+                retry_after=retry_after(response.headers),
             )
         if status >= 300:
             raise PortalResponseError(f"answered a redirect (HTTP {status})", url=redact(url))
@@ -349,6 +351,28 @@ class PortalClient:
 
     def __repr__(self) -> str:
         return f"PortalClient({self.url!r}, max_in_flight={self.max_in_flight})"
+
+
+def retry_after(headers: httpx2.Headers) -> float | None:
+    """Seconds a `Retry-After` header asks for (a number or an HTTP date), or None.
+
+    The same reading as `casesummary.backends.retry.parse_retry_after`, kept here so that the
+    portal layer, which sits below the sources, imports nothing from the backends.
+    """
+    raw = (headers.get("retry-after") or "").strip()
+    if not raw:
+        return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = when.timestamp() - time.time()
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 def _is_transient(error: BaseException) -> bool:

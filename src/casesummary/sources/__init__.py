@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.portal.addresses import load_address
-from casesummary.portal.urls import is_url
+from casesummary.portal.urls import is_url, redact
 
 if TYPE_CHECKING:
     from casesummary.item import AgendaItem
@@ -102,6 +102,8 @@ def load_item(
 def _origin_name(source: object) -> str:
     if isinstance(source, Path):
         return str(source)
+    if isinstance(source, str) and is_url(source):
+        return redact(source.strip())
     if isinstance(source, str) and _looks_like_path(source):
         return source
     if isinstance(source, dict):
