@@ -27,7 +27,7 @@ def portal_options(function: F) -> F:
                 "--out",
                 required=True,
                 type=click.Path(path_type=Path, file_okay=False),
-                help="Directory for the meeting files (created if missing).",
+                help="Output directory for the meeting files (and results/); created if missing.",
             ),
             click.option(
                 "--committee", metavar="TEXT", help="Only committees whose name contains TEXT."

@@ -59,7 +59,7 @@ def command(
     Each item gets DIR/results/<itemId>.json: its Prompt resultater with provenance, or the
     typed failure, or why it was skipped (closed, empty). Items whose text and prompt are
     unchanged since their result was made cost no backend call; failed items are tried again.
-    The README's "Feed" section describes the layout.
+    The README's "Portals and the feed" section describes the layout.
     """
     from casesummary.backends.registry import ENV_VAR
     from casesummary.feed import sync
