@@ -1,6 +1,6 @@
 """Every performance figure the README quotes: `python benchmarks/run.py [group ...]`.
 
-Groups: tokens, parse, import, concurrency, cache (all when none is named). Each line is
+Groups: tokens, parse, import, concurrency, cache, portal (all when none is named). Each line is
 `name: value (target …)`, a ratio or a count measured within one run, so a busy shared machine
 moves the absolute times more than the verdicts. How each figure is measured is in
 docs/PERFORMANCE.md. Nothing here is a test, and no test asserts a timing.
@@ -319,6 +319,97 @@ def bench_concurrency() -> None:
     )
 
 
+# --- portal: fetch ------------------------------------------------------------------------
+
+#: The loopback portal's latency per request, and the meetings fetched.
+PORTAL_LATENCY_S = 0.05
+PORTAL_MEETINGS = 50
+
+_PORTAL = """
+import json, sys
+from casesummary.testing.portal import PortalStubServer, copy_meeting
+latency, meetings, path = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+real = open(path, "rb").read()
+with PortalStubServer(latency_s=latency) as portal:
+    for n in range(meetings):
+        portal.publish(copy_meeting(real, n, day=f"2026-{1 + n // 28:02d}-{1 + n % 28:02d}"))
+    print(portal.url, flush=True)
+    for _ in sys.stdin:  # each line asks for the request count so far
+        print(len(portal.requests), flush=True)
+    print(json.dumps([len(portal.requests), portal.peak_in_flight]))
+"""
+
+
+def bench_portal() -> None:
+    """fetch() of 50 meetings from the loopback portal at 50 ms a request, 2 in flight."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx2
+
+    from casesummary.portal.client import PortalClient
+    from casesummary.portal.mirror import fetch
+
+    args = [str(PORTAL_LATENCY_S), str(PORTAL_MEETINGS), str(FIXTURE_MEETING)]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _PORTAL, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    url = proc.stdout.readline().strip()
+
+    def asked() -> int:
+        assert proc.stdin is not None
+        assert proc.stdout is not None
+        proc.stdin.write("count\n")
+        proc.stdin.flush()
+        return int(proc.stdout.readline())
+
+    # Start-up is not fetching: importing httpx2 and tenacity and building the TLS context.
+    start = time.perf_counter()
+    client = PortalClient(url)
+    startup = time.perf_counter() - start
+    with client, tempfile.TemporaryDirectory() as out:
+        cpu = time.process_time()
+        start = time.perf_counter()
+        report = fetch(client, out)
+        wall = time.perf_counter() - start
+        cpu = time.process_time() - cpu
+        requests = asked()
+        start = time.perf_counter()
+        rerun = fetch(client, out)
+        rerun_wall = time.perf_counter() - start
+        rerun_requests = asked() - requests
+    # The floor: the same meeting requests from a bare httpx2 client in 2 threads, nothing else.
+    ids = [m.meeting_id for m in report.meetings]
+    with httpx2.Client() as bare, ThreadPoolExecutor(max_workers=2) as pool:
+        start = time.perf_counter()
+        list(pool.map(lambda i: bare.get(f"{url}/api/agenda/dagsorden/{i}").content, ids))
+        bare_wall = time.perf_counter() - start
+    stats, _ = proc.communicate("", timeout=30)
+    _, peak = json.loads(stats)
+    ideal = requests * PORTAL_LATENCY_S / 2
+    bare_ideal = len(ids) * PORTAL_LATENCY_S / 2
+    line(
+        "portal_fetch_ratio",
+        wall / ideal,
+        f"target <= 1.2; {report.count('new')} of {PORTAL_MEETINGS} meetings written, "
+        f"{requests} requests at {PORTAL_LATENCY_S * 1000:.0f} ms, 2 in flight: {wall:.3f} s / "
+        f"ideal {ideal:.3f} s (requests x latency / 2); client CPU {cpu / len(ids) * 1000:.1f} ms "
+        f"per meeting; start-up {startup:.3f} s, not counted; floor (a bare httpx2 client, "
+        f"2 threads, same meetings, nothing written): {bare_wall / bare_ideal:.3f}",
+    )
+    line("portal_peak_in_flight", peak, "target 2: the default per host, never more")
+    line(
+        "portal_rerun_requests",
+        rerun_requests,
+        f"target 1: a re-run with nothing new asks for the committee list only "
+        f"({rerun.count('unchanged')} unchanged, {rerun_wall:.3f} s)",
+    )
+
+
 # --- API-bound: cache ----------------------------------------------------------------------
 
 
@@ -388,6 +479,7 @@ FIGURES: dict[str, Callable[[], None]] = {
     "import": bench_import,
     "concurrency": bench_concurrency,
     "cache": bench_cache,
+    "portal": bench_portal,
 }
 
 

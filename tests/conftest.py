@@ -11,6 +11,7 @@ from syrupy.extensions.json import JSONSnapshotExtension
 from syrupy.filters import props
 
 from casesummary.testing.network import block_network
+from casesummary.testing.portal import PortalStubServer
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Copies of the real source documents from shared/ (seeds) and the portal fixtures.
@@ -18,6 +19,11 @@ DATA = ROOT / "tests" / "data"
 FIXTURES = DATA / "fixtures"
 SEEDS = DATA / "seeds"
 GOLDEN = ROOT / "golden"
+#: Real portal payloads: Hvidovre's committee list (via Kleist/hkr) and one of its meetings.
+PORTAL_DATA = DATA / "portal"
+HVIDOVRE_LISTING = PORTAL_DATA / "hvidovre-udvalgsliste-2026-05-12.json"
+HVIDOVRE_MEETING = FIXTURES / "hvidovre-oekonomiudvalget-2026-05-18.meeting.json"
+HVIDOVRE_MEETING_ID = "0cad2b4d-c4a2-4583-a053-60704b2da0e5"
 
 #: Fields that change from run to run and must never make a snapshot differ.
 VOLATILE = ("latency_s",)
@@ -53,3 +59,27 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def golden_dir() -> Path:
     return GOLDEN
+
+
+@pytest.fixture(scope="session")
+def hvidovre_listing() -> bytes:
+    """Hvidovre's committee list as captured (trimmed; see tests/data/README.md)."""
+    return HVIDOVRE_LISTING.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def hvidovre_meeting() -> bytes:
+    """Hvidovre's Økonomiudvalget meeting of 18 May 2026, as its portal serves it."""
+    return HVIDOVRE_MEETING.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def hvidovre_meeting_id() -> str:
+    return HVIDOVRE_MEETING_ID
+
+
+@pytest.fixture
+def portal() -> Iterator[PortalStubServer]:
+    """A loopback portal that, like some real ones, wants its session cookie first."""
+    with PortalStubServer(require_cookie=True) as server:
+        yield server

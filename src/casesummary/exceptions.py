@@ -8,8 +8,17 @@
     │   ├── InvalidTaxonomy            a taxonomy file is missing, empty or malformed
     │   ├── InvalidGoldenCase          a golden case is incomplete or invalid
     │   ├── InvalidRunDirectory        an eval run directory is unreadable or inconsistent
-    │   └── InvalidPriceTable          a price table file is missing or malformed
+    │   ├── InvalidPriceTable          a price table file is missing or malformed
+    │   ├── UnknownPortal              a portal name is neither a URL nor a known municipality
+    │   ├── InvalidPortalAddress       a URL is not a portal, meeting or item address
+    │   ├── NotAPortal                 the server answers, but not as a FirstAgenda portal
+    │   ├── MeetingNotFound            the portal has no meeting with this id
+    │   └── ItemNotFound               the meeting has no item with this punktid
     ├── NothingToSummarize             the item is closed or has no text
+    ├── PortalError                    an agenda portal failed at run time (url, attempts)
+    │   ├── PortalHTTPError            it answered with an HTTP error status (status_code)
+    │   ├── PortalConnectionError      no answer: connection refused or reset, timeout
+    │   └── PortalResponseError        an answer that is not the JSON asked for (HTML, broken JSON)
     └── BackendError                   a model backend failed at run time
         ├── BackendHTTPError           the server answered with an HTTP error (status_code)
         ├── BackendConnectionError     no answer: connection refused/reset, timeout
@@ -21,7 +30,7 @@
         └── RetriesExhausted           every allowed attempt failed (attempts, last_error)
 
 Caller mistakes (`UserError`) are never retried; run-time failures carry typed fields so a
-bulk run can record them per item.
+bulk run can record them per item. Portal errors name the URL, never with credentials in it.
 """
 
 from __future__ import annotations
@@ -179,6 +188,94 @@ class RetriesExhausted(BackendError):
         self.last_error = last_error
         self.last_output = last_output
         super().__init__(f"{message} after {attempts} attempts: {last_error}")
+
+
+class _PortalUserError(UserError):
+    """A caller mistake about a portal address; `url` is the address without credentials."""
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        self.url = url
+        self.reason = message
+        super().__init__(f"{url}: {message}" if url else message)
+
+
+class UnknownPortal(UserError):
+    """A portal name that is neither a URL nor a known municipality; `known` lists the names."""
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        self.name = name
+        self.known = list(known)
+        super().__init__(
+            f"unknown portal {name!r}: give the portal's base URL (https://HOST) or one of the "
+            f"known municipalities: {', '.join(self.known)}"
+        )
+
+
+class InvalidPortalAddress(_PortalUserError):
+    """A URL that is not a portal, meeting or item address (or not a usable URL at all)."""
+
+
+class NotAPortal(_PortalUserError):
+    """The server at a URL answers, but not as a FirstAgenda portal's JSON API."""
+
+
+class MeetingNotFound(_PortalUserError):
+    """The portal has no meeting with this id."""
+
+    def __init__(self, message: str, *, url: str, meeting_id: str) -> None:
+        self.meeting_id = meeting_id
+        super().__init__(message, url=url)
+
+
+class ItemNotFound(_PortalUserError):
+    """The meeting has no agenda item with this punktid."""
+
+    def __init__(self, message: str, *, url: str, item_id: str) -> None:
+        self.item_id = item_id
+        super().__init__(message, url=url)
+
+
+class PortalError(CaseSummaryError):
+    """An agenda portal failed at run time; `url` (without credentials) and `attempts` made."""
+
+    def __init__(self, message: str, *, url: str, attempts: int = 1) -> None:
+        self.url = url
+        self.reason = message
+        self.attempts = attempts
+        super().__init__(f"{url}: {message}")
+
+    def __str__(self) -> str:
+        tries = f" (after {self.attempts} attempts)" if self.attempts > 1 else ""
+        return f"{self.url}: {self.reason}{tries}"
+
+
+class PortalHTTPError(PortalError):
+    """The portal answered with an HTTP error status; 429 and 5xx are retried first."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str,
+        status_code: int,
+        retry_after: float | None = None,
+        attempts: int = 1,
+    ) -> None:
+        self.status_code = status_code
+        self.retry_after = retry_after
+        super().__init__(f"HTTP {status_code}: {message}", url=url, attempts=attempts)
+
+    @property
+    def retryable(self) -> bool:
+        return self.status_code in (408, 429) or self.status_code >= 500
+
+
+class PortalConnectionError(PortalError):
+    """No answer reached us: connection refused or reset, connect or read timeout."""
+
+
+class PortalResponseError(PortalError):
+    """The portal answered 200, but not with the JSON asked for (an HTML page, broken JSON)."""
 
 
 def first_error(exc: ValidationError) -> str:

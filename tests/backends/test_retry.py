@@ -6,13 +6,10 @@ sleeping through them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from email.utils import format_datetime
-
 import pytest
 from tenacity import AsyncRetrying, Retrying, stop_after_attempt, wait_fixed
 
-from casesummary.backends.retry import RetryPolicy, is_retryable, parse_retry_after
+from casesummary.backends.retry import RetryPolicy, is_retryable
 from casesummary.exceptions import (
     BackendConnectionError,
     BackendHTTPError,
@@ -263,27 +260,3 @@ async def test_async_call_takes_async_or_sync_tenacity_objects() -> None:
 
 
 # -- Retry-After parsing -------------------------------------------------------------------------
-
-NOW = datetime(2026, 11, 3, 12, 0, 0, tzinfo=UTC).timestamp()
-
-
-@pytest.mark.parametrize(
-    ("headers", "seconds"),
-    [
-        ({}, None),
-        ({"Retry-After": "2"}, 2.0),
-        ({"retry-after": "0.5"}, 0.5),
-        ({"RETRY-AFTER-MS": "250"}, 0.25),
-        ({"retry-after-ms": "1500", "retry-after": "9"}, 1.5),
-        ({"retry-after-ms": "soon", "retry-after": "3"}, 3.0),
-        ({"retry-after": "-1"}, None),
-        ({"retry-after": "nan"}, None),
-        ({"retry-after": "inf"}, None),
-        ({"retry-after": "tomorrow"}, None),
-        ({"retry-after": "Tue, 03 Nov 2026 12:00:30 GMT"}, 30.0),
-        ({"retry-after": "Tue, 03 Nov 2026 11:59:00 GMT"}, 0.0),
-        ({"retry-after": format_datetime(datetime(2026, 11, 3, 12, 1, tzinfo=UTC), True)}, 60.0),
-    ],
-)
-def test_parse_retry_after(headers: dict[str, str], seconds: float | None) -> None:
-    assert parse_retry_after(headers, now=NOW) == seconds

@@ -31,13 +31,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
+from casesummary._http import parse_retry_after
 from casesummary.backends.base import BackendRequest, BackendResponse, BaseBackend
 from casesummary.backends.retry import (
     DEFAULT_INITIAL_WAIT,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_WAIT,
     RetryPolicy,
-    parse_retry_after,
 )
 from casesummary.exceptions import (
     BackendConnectionError,

@@ -13,10 +13,7 @@ retried, and a server's Retry-After still sets the floor of every wait.
 
 from __future__ import annotations
 
-import email.utils
-import math
-import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from casesummary.exceptions import BackendConnectionError, BackendHTTPError, RetriesExhausted
@@ -38,35 +35,6 @@ def is_retryable(error: BaseException) -> bool:
     if isinstance(error, BackendHTTPError):
         return error.retryable
     return isinstance(error, BackendConnectionError)
-
-
-def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
-    """Seconds the server asks us to wait: `retry-after-ms`, then `Retry-After` (seconds or date).
-
-    Returns None when no header is present or none parses to a finite, non-negative delay.
-    Header names are matched case-insensitively.
-    """
-    lowered = {key.lower(): value for key, value in headers.items()}
-    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        raw = lowered.get(name)
-        if raw is None:
-            continue
-        try:
-            seconds = float(raw.strip()) / divisor
-        except ValueError:
-            continue
-        return seconds if math.isfinite(seconds) and seconds >= 0 else None
-    raw = lowered.get("retry-after")
-    if raw is None:
-        return None
-    try:
-        when = email.utils.parsedate_to_datetime(raw.strip())
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # RFC 9110 dates are GMT; a naive parse means the zone was omitted
-        return None
-    current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
 
 
 class RetryPolicy:

@@ -16,6 +16,9 @@ _COMMANDS = {
     "schema": "casesummary.cli.schema",
     "eval": "casesummary.cli.eval",
     "compare": "casesummary.cli.compare",
+    "fetch": "casesummary.cli.fetch",
+    "sync": "casesummary.cli.sync",
+    "portals": "casesummary.cli.portals",
 }
 
 

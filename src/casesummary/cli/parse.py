@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from casesummary.item import AgendaItem
+from casesummary.portal.urls import is_url
 from casesummary.sources import load_items
 
 
@@ -17,8 +18,13 @@ from casesummary.sources import load_items
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of item objects.")
 @click.option("--municipality", metavar="NAME", help="The municipality, if the file does not say.")
 def command(file: str, as_json: bool, municipality: str | None) -> None:
-    """Parse FILE (portal JSON, meeting JSON, minutes or item text; '-' reads stdin)."""
-    source: Path | bytes = sys.stdin.buffer.read() if file == "-" else Path(file)
+    """Parse FILE (portal JSON, meeting JSON, minutes or item text; '-' reads stdin).
+
+    FILE may also be a portal address: https://HOST/vis?id=MEETING[&punktid=ITEM].
+    """
+    source: Path | bytes | str = sys.stdin.buffer.read() if file == "-" else Path(file)
+    if is_url(file):
+        source = file  # a portal address: fetched by load_items
     items = load_items(source, municipality=municipality)
     if as_json:
         payload = [item.model_dump(mode="json") for item in items]

@@ -11,6 +11,7 @@ import click
 from casesummary.backends.spec import FALLBACK_NOTICE
 from casesummary.exceptions import BackendError, NothingToSummarize
 from casesummary.item import AgendaItem
+from casesummary.portal.urls import is_url
 from casesummary.result import CaseSummary, SummaryFailure, answer_values
 from casesummary.sources import load_items
 from casesummary.summarizer import Summarizer, check_summarizable
@@ -19,7 +20,7 @@ SKIP_REASONS = {"closed": "lukket punkt", "empty": "ingen tekst"}
 
 
 @click.command(name="summarize")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", metavar="FILE")
 @click.option(
     "--backend",
     "backend_spec",
@@ -43,7 +44,7 @@ SKIP_REASONS = {"closed": "lukket punkt", "empty": "ingen tekst"}
     help="Items of a meeting summarised at once.",
 )
 def command(
-    file: Path,
+    file: str,
     backend_spec: str | None,
     prompt_spec: str | None,
     taxonomy_file: Path | None,
@@ -51,13 +52,13 @@ def command(
     as_json: bool,
     concurrency: int,
 ) -> None:
-    """Summarise the agenda item(s) in FILE into Prompt resultater.
+    """Summarise the agenda item(s) in FILE, or at a portal address, into Prompt resultater.
 
     A file with several items (a whole meeting) gets every open item with text summarised and
     the closed or empty ones reported as skipped; --item N picks one. With --json a single item
     prints one CaseSummary object, several print a list of {number, title, status, ...} entries.
     """
-    items = load_items(file)
+    items = load_items(file if is_url(file) else Path(file))
     if item_number is not None:
         items = _select(items, item_number)
     if not items:

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from casesummary.exceptions import InvalidAgendaItem
+from casesummary.portal.addresses import load_address
+from casesummary.portal.urls import is_url, redact
 
 if TYPE_CHECKING:
     from casesummary.item import AgendaItem
@@ -54,8 +56,13 @@ def load_items(source: Source, *, municipality: str | None = None) -> list[Agend
 
     `municipality` overrides what the source says or what is guessed from its text.
     Closed and empty items load with `is_open`/no sections: they are not an error here.
+    A portal address (`https://HOST/vis?id=MEETING[&punktid=ITEM]`) is fetched first.
     """
-    origin, data = _decode(source)
+    data: object
+    if isinstance(source, str) and is_url(source):
+        origin, data = load_address(source)
+    else:
+        origin, data = _decode(source)
     try:
         for name in FORMATS:
             module = cast(FormatModule, import_module(name))
@@ -95,6 +102,8 @@ def load_item(
 def _origin_name(source: object) -> str:
     if isinstance(source, Path):
         return str(source)
+    if isinstance(source, str) and is_url(source):
+        return redact(source.strip())
     if isinstance(source, str) and _looks_like_path(source):
         return source
     if isinstance(source, dict):

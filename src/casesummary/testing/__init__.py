@@ -1,4 +1,4 @@
-"""Test helpers shipped as public API: fakes, a loopback OpenAI-protocol server, a network guard."""
+"""Test helpers shipped as public API: fakes, loopback OpenAI and portal servers, network guard."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ __all__ = [
     "good_answer",
 ]
 
-# The loopback OpenAI-protocol server (stdlib only, so importing it stays cheap).
+# The loopback OpenAI-protocol and portal servers (stdlib only, so importing them stays cheap).
+from casesummary.testing.portal import (
+    PortalFault,
+    PortalReply,
+    PortalRequest,
+    PortalStubServer,
+    copy_meeting,
+)
 from casesummary.testing.server import (
     DEFAULT_ANSWER,
     OpenAIStubServer,
@@ -32,3 +39,4 @@ __all__ += [
     "StubError",
     "StubFault",
 ]
+__all__ += ["PortalFault", "PortalReply", "PortalRequest", "PortalStubServer", "copy_meeting"]
