@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, Section, SectionKind
-from casesummary.sources.headings import classify
+from casesummary.sources._text import normalise_text
+from casesummary.sources.headings import classify, is_known_other
 
 
 def make_sections(blocks: Iterable[tuple[str, str, SectionKind | None]]) -> list[Section]:
     """Sections from (heading, text, hinted kind); the heading's wording decides the kind.
 
     A hint (e.g. from a portal's span class) only applies when the wording is unknown.
-    Blocks without text are left out: a bare heading says nothing about the item.
+    Blocks without a letter or digit are left out: a bare heading (or a stray "." under it)
+    says nothing about the item.
     """
     sections: list[Section] = []
     for heading, text, hint in blocks:
-        if not text.strip():
+        if not any(c.isalnum() for c in text):
             continue
         kind = classify(heading)
-        if kind is SectionKind.OTHER and hint is not None:
+        if kind is SectionKind.OTHER and hint is not None and not is_known_other(heading):
             kind = hint
         sections.append(Section(heading=heading, kind=kind, text=text))
     return sections
@@ -43,3 +46,27 @@ def make_item(fields: dict[str, Any], *, origin: str | None) -> AgendaItem:
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         message = f"not a valid agenda item ({fields.get('title')!r}): {exc}"
         raise InvalidAgendaItem(message, source=origin) from exc
+
+
+_TAG = re.compile(r"<[A-Za-z!/]")
+
+
+def body_blocks(
+    heading: str | None, body: str, hint: SectionKind | None = None
+) -> list[tuple[str, str, SectionKind | None]]:
+    """(heading, text, kind) blocks of one field of an export: HTML split at its own headings,
+    or plain text. An HTML part without a heading of its own takes the field's heading."""
+    from casesummary.sources.html import html_sections
+
+    name = heading or "Tekst"
+    if not _TAG.search(body):
+        import html
+
+        return [(name, normalise_text(html.unescape(body)), hint)]
+    blocks: list[tuple[str, str, SectionKind | None]] = []
+    for part in html_sections(body):
+        if part.heading is None or not blocks and part.heading == heading:
+            blocks.append((name, part.text, hint))
+        else:
+            blocks.append((part.heading, part.text, None))
+    return blocks
