@@ -17,7 +17,8 @@ ODENSE = "odense-beu-2025-pejlemaerker.item.json"
 def test_parse_prints_readable_text(fixtures_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse", str(fixtures_dir / ODENSE)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Punkt 5: Pejlemærker for implementering af beskæftigelsesreformen\n")
+    assert out.startswith("Format: firstagenda-item (detected), 1 item\n\n")
+    assert "\nPunkt 5: Pejlemærker for implementering af beskæftigelsesreformen\n" in out
     assert "  Sagsnr.: 00.01.00-A00-25-25" in out
     assert "  Kommune: Odense" in out
     assert "== Sagsresumé [summary] ==" in out

@@ -17,16 +17,31 @@ if TYPE_CHECKING:
 @click.argument("file", metavar="FILE")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of item objects.")
 @click.option("--municipality", metavar="NAME", help="The municipality, if the file does not say.")
-def command(file: str, as_json: bool, municipality: str | None) -> None:
-    """Parse FILE (portal JSON, meeting JSON, minutes or item text; '-' reads stdin)."""
-    from casesummary.sources import load_items
+@click.option(
+    "--format",
+    "format_name",
+    metavar="NAME",
+    help="Read FILE as this format instead of detecting it (see the formats in --help).",
+)
+def command(file: str, as_json: bool, municipality: str | None, format_name: str | None) -> None:
+    """Parse FILE and show its agenda items; the format is detected from the content.
+
+    Formats: firstagenda-item, firstagenda-meeting (portal JSON), firstagenda-page (portal
+    HTML), firstagenda-pdf, sbsys-xml, edoc-xml, acadre-xml, minutes-text, item-text, and
+    any installed source plugin. '-' reads stdin.
+    """
+    from casesummary.sources import parse_source
 
     source: Path | bytes = sys.stdin.buffer.read() if file == "-" else Path(file)
-    items = load_items(source, municipality=municipality)
+    parsed = parse_source(source, municipality=municipality, format=format_name)
+    items = parsed.items
     if as_json:
         payload = [item.model_dump(mode="json") for item in items]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
+    how = "forced" if format_name else "detected"
+    count = f"{len(items)} item" + ("" if len(items) == 1 else "s")
+    click.echo(f"Format: {parsed.format} ({how}), {count}\n")
     click.echo("\n\n".join(_describe(item) for item in items))
 
 

@@ -65,7 +65,7 @@ def body_blocks(
         return [(name, normalise_text(html.unescape(body)), hint)]
     blocks: list[tuple[str, str, SectionKind | None]] = []
     for part in html_sections(body):
-        if part.heading is None or not blocks and part.heading == heading:
+        if part.heading is None or (not blocks and part.heading == heading):
             blocks.append((name, part.text, hint))
         else:
             blocks.append((part.heading, part.text, None))

@@ -5,7 +5,8 @@ ends, and copying often leaves "an- lægsomkostninger" inside a line. Danish als
 purpose: "p-huse", "2030-fremskrivning", "EU-borgere", "Hasselager-Kolt" keep their hyphen, and a
 suspended compound ("idræts- og outdoorfaciliteter") keeps hyphen and space. Where the document
 itself spells the word elsewhere, that spelling decides. PDFium marks the hyphens it found at
-line ends as U+0002 and has already joined those lines; they are decided the same way.
+line ends as U+0002 (U+FFFE in some calls) and has already joined those lines; they are decided
+the same way.
 """
 
 from __future__ import annotations
@@ -51,9 +52,12 @@ def join(fragment: str, continuation: str, vocabulary: Vocabulary | None) -> str
         return f"{fragment}-{continuation}"
     if tail[0].isdigit():
         return f"{fragment}-{continuation}"
-    if vocabulary is not None:
-        if vocabulary.has_word(f"{head}-{tail}") and not vocabulary.has_word(head + tail):
-            return f"{fragment}-{continuation}"
+    if (
+        vocabulary is not None
+        and vocabulary.has_word(f"{head}-{tail}")
+        and not vocabulary.has_word(head + tail)
+    ):
+        return f"{fragment}-{continuation}"
     return fragment + continuation
 
 

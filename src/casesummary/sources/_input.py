@@ -175,7 +175,7 @@ def _is_html(head: bytes) -> bool:
             break
         rest = rest[junk.end() :]
     match = _FIRST_TAG.match(rest.lstrip())
-    return bool(match) and match.group(1).lower() in _HTML_TAGS
+    return match is not None and match.group(1).lower() in _HTML_TAGS
 
 
 def _from_bytes(raw: bytes, origin: str) -> Decoded:

@@ -119,7 +119,8 @@ def _item(item: Any, meeting_date: date | None) -> dict[str, Any] | None:
     this_meeting = [
         s for s in decisions if meeting_date and parse_danish_date(s.heading) == meeting_date
     ]
-    decision = (this_meeting or decisions[-1:] or [None])[0]
+    chosen = this_meeting or decisions[-1:]
+    decision = chosen[0] if chosen else None
     recommendations = [s for s in sections if s.kind is SectionKind.RECOMMENDATION]
     return {
         "title": title,

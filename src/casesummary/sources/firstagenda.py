@@ -20,7 +20,6 @@ from typing import Any
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, Attachment, Section, SectionKind, SourceFormat
 from casesummary.sources._build import make_item, make_sections
-from casesummary.sources.html import HtmlSection
 from casesummary.sources._text import (
     clean_line,
     guess_municipality,
@@ -28,6 +27,7 @@ from casesummary.sources._text import (
     parse_danish_date,
     split_title,
 )
+from casesummary.sources.html import HtmlSection
 
 NAMES = ("firstagenda-item", "firstagenda-meeting")
 

@@ -26,8 +26,8 @@ from casesummary.sources._build import make_item, make_sections
 from casesummary.sources._lines import (
     GAP_MARK,
     HEADING_MARK,
-    blocks_and_attachments,
     block_text,
+    blocks_and_attachments,
     reflow,
 )
 from casesummary.sources._text import (

@@ -14,6 +14,7 @@ an encrypted one and a truncated or damaged one are each a typed error that says
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -142,7 +143,8 @@ def _read_page(page: Any) -> list[Line]:
         out: list[Line] = []
         start = 0
         # Cleaning never touches a line break, so cleaned and raw lines pair up one to one.
-        cleaned_lines = clean_text(text).split("\n")
+        # PDFium marks a hyphen it found at a line end as U+FFFE here (U+0002 elsewhere).
+        cleaned_lines = clean_text(text.replace("\ufffe", _hyphens.SOFT)).split("\n")
         for raw_line, dirty in zip(text.split("\n"), cleaned_lines, strict=True):
             cleaned = dirty.strip(" \r")
             if cleaned and (len(cleaned) > 3 or any(c.isalnum() for c in cleaned)):
@@ -181,7 +183,7 @@ def _marked(pages: Sequence[Sequence[Line]]) -> list[str]:
     steps = [
         a.baseline - b.baseline
         for page in pages
-        for a, b in zip(page, page[1:], strict=False)
+        for a, b in itertools.pairwise(page)
         if a.size == body == b.size and 0 < a.baseline - b.baseline < body * 3
     ]
     step = sorted(steps)[len(steps) // 2] if steps else body * 1.2
@@ -251,7 +253,7 @@ def running_lines(pages: Sequence[Sequence[str]]) -> list[set[int]]:
 
 
 def _edges(page: Sequence[str]) -> list[tuple[int, str]]:
-    """(position, line) of the first and last `_EDGE` lines: 0, 1 from the top, -1, -2 from the end."""
+    """(position, line) of the first and last `_EDGE` lines: 0, 1 from the top, -1, -2 below."""
     count = len(page)
     top = [(i, page[i]) for i in range(min(_EDGE, count))]
     bottom = [

@@ -22,7 +22,7 @@ from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, Attachment, SectionKind, SourceFormat
 from casesummary.sources._build import body_blocks, make_item, make_sections
 from casesummary.sources._input import XmlInput
-from casesummary.sources._text import clean_line, guess_municipality, parse_danish_date, split_title
+from casesummary.sources._text import guess_municipality, parse_danish_date, split_title
 from casesummary.sources._xml import (
     attribute,
     child,
@@ -256,4 +256,4 @@ def _int(value: str | None) -> int:
         return 0
 
 
-__all__ = ["NAMES", "detect", "descend", "parse"]
+__all__ = ["NAMES", "descend", "detect", "parse"]
