@@ -19,6 +19,8 @@ _DOC_NUMBER = re.compile(r"^[0-9][0-9.\-/]{5,40}$")
 _NUMBERED = re.compile(r"^([0-9][0-9.\-/]{5,40})\s+[-–]\s+(\S.*)$")
 # The last word of a line that goes on: "Center for Ejendomme indstiller, at".
 _OPEN_END = re.compile(r"\b(?:at|og|der|som|er|i|til|af|for|med|på)$")
+# What a Bilag list says when there are none.
+_NONE = frozenset({"ingen", "ingen bilag", "-"})
 _LIST_START = re.compile(
     r"^(?:[-•–*]\s|\d{1,3}[.)]\s(?!(?:januar|februar|marts|april|maj|juni|juli|august|"
     r"september|oktober|november|december)\b)|[a-zA-Z][.)]\s|At\s+\d|Ad\s+\d)"
@@ -124,7 +126,7 @@ def attachments_from(lines: Sequence[str]) -> list[Attachment]:
     out: list[Attachment] = []
     pending_id: str | None = None
     for line in lines:
-        if not any(c.isalnum() for c in line):
+        if not any(c.isalnum() for c in line) or line.casefold().rstrip(".") in _NONE:
             continue
         if _DOC_NUMBER.match(line):
             pending_id = line

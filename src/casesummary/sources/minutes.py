@@ -260,9 +260,11 @@ def _close_at_gaps(
         if classify(heading) is SectionKind.DECISION:
             decision, _, rest = text.partition(GAP_MARK)
             out.append((heading, block_text(decision.split("\n")), kind))
-            out.append(("Tekst", block_text(rest.replace(GAP_MARK, "").split("\n")), None))
+            rest_lines = [line for line in rest.split("\n") if line != GAP_MARK]
+            out.append(("Tekst", block_text(rest_lines), None))
         else:
-            out.append((heading, block_text(text.replace(GAP_MARK, "").split("\n")), kind))
+            lines = [line for line in text.split("\n") if line != GAP_MARK]
+            out.append((heading, block_text(lines), kind))
     return out
 
 
