@@ -8,7 +8,11 @@ parser under test (else the ratio would be circular):
   marking a line break around each block element (as a browser lays them out: without it,
   words of adjacent paragraphs would run together);
 - minutes text: the lines from the item's "Punkt N:" line up to the next "Punkt" line;
-- item text: the whole file.
+- item text: the whole file;
+- a PDF: PDFium's own text of the pages after the first (the meeting's front page);
+- a portal page: the title and the visible text of each row's `.details` (plain `text()`);
+- SBSYS, eDoc and Acadre XML: the item's title and the visible text of every field the export
+  carries for it (`Content`, `FullText`, `CasePresentation/Content`, `bulletcontent`).
 
 Whitespace in the floor is folded: one space inside a line, one newline between lines.
 """
@@ -97,6 +101,49 @@ def minutes_visible(text: str, number: str) -> str:
     raise LookupError(f"no 'Punkt {number}:' line")
 
 
+def visible_text(path: Path, source_format: str, number: str | None) -> str:
+    """What a reader sees of the one item in a golden input, read without the parser."""
+    if source_format == "firstagenda-pdf":
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(path.read_bytes())
+        pages = [document[i].get_textpage().get_text_bounded() for i in range(1, len(document))]
+        return fold("\n".join(pages).replace("\x02", "-"))
+    if source_format == "firstagenda-page":
+        from selectolax.lexbor import LexborHTMLParser
+
+        tree = LexborHTMLParser(path.read_text(encoding="utf-8"))
+        parts = []
+        for row in tree.css("tr.punktrow"):
+            for node in row.css(".overskrift, .details"):
+                parts.append(html_visible(node.html or ""))
+        return fold("\n".join(parts))
+    if source_format in ("sbsys-xml", "edoc-xml", "acadre-xml"):
+        from lxml import etree
+
+        root = etree.fromstring(path.read_bytes().replace(b"&#xC;", b" "))
+        wanted = {"Caption", "Content", "FullText", "Title", "bulletname", "bulletcontent", "name"}
+        parts = []
+        for element in root.iter():
+            name = etree.QName(element).localname if isinstance(element.tag, str) else ""
+            key = element.get("name") if name == "field" else name
+            inside = {etree.QName(a).localname for a in element.iterancestors()}
+            skip = {"Members", "Member", "Enclosures", "Attachments", "MeetingParticipants"}
+            if key in wanted and not inside & skip and element.text and element.text.strip():
+                if (
+                    name == "field"
+                    and key == "name"
+                    and element.getparent().getparent().get("name") != "agendaitem"
+                ):
+                    continue
+                parts.append(html_visible(element.text) if "<" in element.text else element.text)
+        return fold("\n".join(parts))
+    text = path.read_text(encoding="utf-8")
+    if source_format == "minutes-text":
+        return minutes_visible(text, number or "")
+    return fold(text)
+
+
 def _json_items(path: Path) -> list[tuple[dict[str, Any], str]]:
     """Each raw portal item in a JSON file with its JSON text as the file holds it."""
     text = path.read_text(encoding="utf-8")
@@ -141,11 +188,7 @@ def corpus() -> list[CorpusItem]:
         if case.input_path.suffix == ".json":
             add_json(case.input_path, case.id, fixture=False)
             continue
-        text = case.input_path.read_text(encoding="utf-8")
-        if case.source_format.value == "minutes-text":
-            visible = minutes_visible(text, case.item_number or "")
-        else:
-            visible = fold(text)
+        visible = visible_text(case.input_path, case.source_format.value, case.item_number)
         if visible in seen:
             continue
         seen.add(visible)
