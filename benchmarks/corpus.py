@@ -7,12 +7,17 @@ parser under test (else the ratio would be circular):
   selectolax's plain `text()` after removing `<title>`, `<meta>`, `<style>` and `<script>` and
   marking a line break around each block element (as a browser lays them out: without it,
   words of adjacent paragraphs would run together);
-- minutes text: the lines from the item's "Punkt N:" line up to the next "Punkt" line;
+- minutes text: the lines from the item's "Punkt N:" line up to the next "Punkt" line, without
+  its closing "Bilag" list (attachments are documents, not the item's text: the portal JSON's
+  floor leaves its `Bilag` out too);
 - item text: the whole file;
-- a PDF: PDFium's own text of the pages after the first (the meeting's front page);
-- a portal page: the title and the visible text of each row's `.details` (plain `text()`);
+- a PDF: PDFium's own text of the pages after the first (the meeting's front page), with the
+  hyphens PDFium itself joined at line ends, without the closing "Bilag" list;
+- a portal page: the title and the visible text of each row's `.details` (plain `text()`),
+  without the attachment list;
 - SBSYS, eDoc and Acadre XML: the item's title and the visible text of every field the export
-  carries for it (`Content`, `FullText`, `CasePresentation/Content`, `bulletcontent`).
+  carries for it (`Content`, `FullText` less its "Bilag" lines, `CasePresentation/Content`,
+  `bulletcontent`).
 
 Whitespace in the floor is folded: one space inside a line, one newline between lines.
 """
@@ -108,12 +113,14 @@ def visible_text(path: Path, source_format: str, number: str | None) -> str:
 
         document = pdfium.PdfDocument(path.read_bytes())
         pages = [document[i].get_textpage().get_text_bounded() for i in range(1, len(document))]
-        return fold("\n".join(pages).replace("\x02", "-"))
+        return _without_bilag(fold("\n".join(pages).replace("\x02", "")))
     if source_format == "firstagenda-page":
         from selectolax.lexbor import LexborHTMLParser
 
         tree = LexborHTMLParser(path.read_text(encoding="utf-8"))
         parts = []
+        for node in tree.css("ul.list-unstyled"):
+            node.decompose()
         for row in tree.css("tr.punktrow"):
             for node in row.css(".overskrift, .details"):
                 parts.append(html_visible(node.html or ""))
@@ -122,26 +129,44 @@ def visible_text(path: Path, source_format: str, number: str | None) -> str:
         from lxml import etree
 
         root = etree.fromstring(path.read_bytes().replace(b"&#xC;", b" "))
-        wanted = {"Caption", "Content", "FullText", "Title", "bulletname", "bulletcontent", "name"}
-        parts = []
-        for element in root.iter():
-            name = etree.QName(element).localname if isinstance(element.tag, str) else ""
-            key = element.get("name") if name == "field" else name
-            inside = {etree.QName(a).localname for a in element.iterancestors()}
-            skip = {"Members", "Member", "Enclosures", "Attachments", "MeetingParticipants"}
-            if key in wanted and not inside & skip and element.text and element.text.strip():
-                if (
-                    name == "field"
-                    and key == "name"
-                    and element.getparent().getparent().get("name") != "agendaitem"
-                ):
-                    continue
-                parts.append(html_visible(element.text) if "<" in element.text else element.text)
+        parts: list[str] = []
+
+        def add(text: str | None) -> None:
+            if text and text.strip():
+                parts.append(html_visible(text) if "<" in text else text)
+
+        if source_format == "sbsys-xml":
+            for item in root.iter("{*}Item"):
+                add(item.findtext("{*}Caption"))
+                for field in item.iter("{*}ItemField"):
+                    if (field.findtext("{*}Content") or "").strip():
+                        add(field.findtext("{*}Caption"))
+                        add(field.findtext("{*}Content"))
+        elif source_format == "edoc-xml":
+            for item in root.iter("{*}MeetingAgendaItem"):  # FullText holds the title too
+                add(re.sub(r"\nBilag\n(?:.+\n)+", "\n", item.findtext("{*}FullText") or ""))
+        else:
+            for table in root.iter("table"):
+                fields = {f.get("name"): f.text or "" for f in table.iterfind("fields/field")}
+                if table.get("name") == "agendaitem":
+                    add(fields.get("name"))
+                elif table.get("name") == "bullet" and fields.get("bulletcontent", "").strip():
+                    add(fields.get("bulletname"))
+                    add(fields.get("bulletcontent"))
         return fold("\n".join(parts))
     text = path.read_text(encoding="utf-8")
     if source_format == "minutes-text":
-        return minutes_visible(text, number or "")
+        return _without_bilag(minutes_visible(text, number or ""))
     return fold(text)
+
+
+def _without_bilag(text: str) -> str:
+    """Folded text without its closing attachment list (from a last "Bilag" line on)."""
+    lines = text.split("\n")
+    if "Bilag" in lines:
+        last = len(lines) - 1 - lines[::-1].index("Bilag")
+        lines = lines[:last]
+    return "\n".join(lines)
 
 
 def _json_items(path: Path) -> list[tuple[dict[str, Any], str]]:

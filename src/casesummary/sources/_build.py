@@ -70,3 +70,10 @@ def body_blocks(
         else:
             blocks.append((part.heading, part.text, None))
     return blocks
+
+
+def fields_blocks(
+    fields: Iterable[tuple[str | None, str, SectionKind | None]],
+) -> list[tuple[str, str, SectionKind | None]]:
+    """`body_blocks` of every field of one item, in order (heading, body, hinted kind)."""
+    return [block for heading, body, hint in fields for block in body_blocks(heading, body, hint)]

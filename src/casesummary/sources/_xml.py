@@ -119,17 +119,20 @@ def local_name(element: Any) -> str:
 
 
 def children(element: Any, name: str) -> Iterator[etree._Element]:
-    """Direct children with a local name, in any namespace."""
-    for child in element:
-        if local_name(child) == name:
-            yield child
+    """Direct children with a local name, in any namespace (or none)."""
+    if element is None:
+        return iter(())
+    return element.iterchildren("{*}" + name)  # type: ignore[no-any-return]
 
 
 def child(element: Any, *names: str) -> Any:
     """The first direct child with any of the local names, or None."""
-    for candidate in element:
-        if local_name(candidate) in names:
-            return candidate
+    if element is None:
+        return None
+    for name in names:
+        found = next(element.iterchildren("{*}" + name), None)
+        if found is not None:
+            return found
     return None
 
 
@@ -146,6 +149,8 @@ def raw_text(element: Any) -> str:
     """All text inside an element, as given (CDATA is plain text here)."""
     if element is None:
         return ""
+    if len(element) == 0:
+        return element.text or ""
     return "".join(element.itertext())
 
 

@@ -18,27 +18,28 @@ from typing import Any
 
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, Attachment, SectionKind, SourceFormat
-from casesummary.sources._build import body_blocks, make_item, make_sections
+from casesummary.sources._build import fields_blocks, make_item, make_sections
 from casesummary.sources._input import XmlInput
 from casesummary.sources._text import clean_line, guess_municipality, parse_danish_date, split_title
-from casesummary.sources._xml import children, flag, local_name, raw_text
+from casesummary.sources._xml import flag, raw_text
 
 NAMES = ("acadre-xml",)
 
 
 def _tables(element: Any, name: str) -> list[Any]:
-    return [t for t in children(element, "table") if t.get("name") == name]
+    return [t for t in element.iterchildren("{*}table") if t.get("name") == name]
 
 
 def _all_tables(element: Any, name: str) -> list[Any]:
-    return [t for t in element.iter() if local_name(t) == "table" and t.get("name") == name]
+    return [t for t in element.iter("{*}table") if t.get("name") == name]
 
 
 def _fields(table: Any) -> dict[str, str]:
     """A row's fields by name (the first `fields` element directly under the table)."""
-    for fields in children(table, "fields"):
-        return {str(f.get("name")): raw_text(f) for f in children(fields, "field")}
-    return {}
+    fields = table.find("{*}fields")
+    if fields is None:
+        return {}
+    return {str(f.get("name")): raw_text(f) for f in fields.iterchildren("{*}field")}
 
 
 def detect(data: object) -> bool:
@@ -108,12 +109,11 @@ def _item(item: Any, meeting_date: date | None) -> dict[str, Any] | None:
         bullets = sorted(
             _tables(item, "bullet"), key=lambda t: _int(_fields(t).get("bulletsortorder"))
         )
-        for bullet in bullets:
-            bullet_fields = _fields(bullet)
-            blocks += body_blocks(
-                clean_line(bullet_fields.get("bulletname", "")) or None,
-                bullet_fields.get("bulletcontent", ""),
-            )
+        rows = [_fields(bullet) for bullet in bullets]
+        blocks = fields_blocks(
+            (clean_line(row.get("bulletname", "")) or None, row.get("bulletcontent", ""), None)
+            for row in rows
+        )
     sections = make_sections(blocks)
     decisions = [s for s in sections if s.kind is SectionKind.DECISION]
     this_meeting = [

@@ -24,7 +24,7 @@ from typing import Any
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, Attachment, SectionKind, SourceFormat
 from casesummary.sources import itemtext
-from casesummary.sources._build import body_blocks, make_item, make_sections
+from casesummary.sources._build import fields_blocks, make_item, make_sections
 from casesummary.sources._input import XmlInput
 from casesummary.sources._text import guess_municipality, parse_danish_date, split_title
 from casesummary.sources._xml import child, children, descend, flag, raw_text, text
@@ -158,17 +158,15 @@ def _fujitsu(root: Any) -> list[dict[str, Any]]:
             continue  # a break or a heading row in the agenda, not an item
         title, case_type, closed = split_title(raw_title)
         is_open = not closed and flag(text(element, "AccessIsPublic")) is not False
-        blocks: list[tuple[str, str, SectionKind | None]] = []
         presentations = child(handling, "CasePresentations")
-        for presentation in (
-            children(presentations, "CasePresentation")
-            if presentations is not None and is_open
-            else ()
-        ):
-            hint = SectionKind.DECISION if flag(text(presentation, "IsDecision")) else None
-            blocks += body_blocks(
-                text(presentation, "Title"), raw_text(child(presentation, "Content")), hint
+        blocks = fields_blocks(
+            (
+                text(presentation, "Title"),
+                raw_text(child(presentation, "Content")),
+                SectionKind.DECISION if flag(text(presentation, "IsDecision")) else None,
             )
+            for presentation in (children(presentations, "CasePresentation") if is_open else ())
+        )
         drafts.append(
             {
                 **common,

@@ -90,7 +90,7 @@ _TABLE_ROWS = frozenset({"table", "thead", "tbody", "tfoot", "tr"})
 #: Deeper than this is junk, not a document: HTML parsers slow down with depth (lexbor checks
 #: the stack of open elements at each end tag), so such input is refused before parsing.
 MAX_DEPTH = 2000
-_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*?(/?)>")
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
 # Void and self-closing-by-context tags do not make the tree deeper.
 _FLAT = frozenset(
     {
@@ -98,6 +98,7 @@ _FLAT = frozenset(
         *("track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"),
     }
 )
+_FLAT = _FLAT | {name.upper() for name in _FLAT}
 
 
 class TooDeeplyNested(ValueError):
@@ -108,9 +109,10 @@ def _check_depth(html: str) -> None:
     if html.count("<") <= MAX_DEPTH:
         return  # fewer tags than the limit cannot nest deeper than it
     depth = 0
-    for match in _TAG_TOKEN.finditer(html):
-        closing, name, self_closing = match.groups()
-        if self_closing or name.lower() in _FLAT:
+    # Tag names only (attributes are not scanned): a self-closing `<x/>` counts as opening,
+    # which can only overestimate the depth.
+    for closing, name in _TAG_TOKEN.findall(html):
+        if name in _FLAT or name.lower() in _FLAT:
             continue
         depth += -1 if closing else 1
         if depth > MAX_DEPTH:

@@ -95,7 +95,7 @@ def _row(row: Any, index: int, origin: str | None) -> dict[str, Any]:
     case = row.css_first(".sagsnummer")
     body = row.css_first("#sagsfremstillingContainer")
     sections = make_sections(html_blocks(node_sections(body))) if body is not None else []
-    marked_closed = any(
+    marked_closed = not sections and any(
         clean_line(node.text(deep=True)).casefold() == "lukket punkt" for node in row.css("span")
     )
     return {
@@ -115,14 +115,11 @@ def _attachments(row: Any) -> list[Attachment]:
         title = clean_line(link.text(deep=True, separator=" "))
         if not title:
             continue
-        ident = link.attributes.get("id") or ""
-        document_id = ident.removeprefix("enclosure-") or None
-        if document_id is None:
-            sibling = link.prev
-            while sibling is not None and document_id is None:
-                document_id = (sibling.attributes or {}).get("data-id") or None
-                sibling = sibling.prev
-        out.append(
-            Attachment(title=title, url=link.attributes.get("href"), document_id=document_id)
-        )
+        attributes = link.attributes
+        document_id = (attributes.get("id") or "").removeprefix("enclosure-") or None
+        sibling = link.prev
+        while document_id is None and sibling is not None:
+            document_id = (sibling.attributes or {}).get("data-id") or None
+            sibling = sibling.prev
+        out.append(Attachment(title=title, url=attributes.get("href"), document_id=document_id))
     return out

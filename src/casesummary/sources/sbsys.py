@@ -20,7 +20,7 @@ from typing import Any
 
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, Attachment, SectionKind, SourceFormat
-from casesummary.sources._build import body_blocks, make_item, make_sections
+from casesummary.sources._build import body_blocks, fields_blocks, make_item, make_sections
 from casesummary.sources._input import XmlInput
 from casesummary.sources._text import guess_municipality, parse_danish_date, split_title
 from casesummary.sources._xml import (
@@ -120,8 +120,10 @@ def _agenda(agenda: Any) -> list[dict[str, Any]]:
                 children(fields, "ItemField") if fields is not None else (),
                 key=lambda f: _int(text(f, "Index")),
             )
-            for field in ordered:
-                blocks += body_blocks(text(field, "Caption"), raw_text(child(field, "Content")))
+            blocks = fields_blocks(
+                (text(field, "Caption"), raw_text(child(field, "Content")), None)
+                for field in ordered
+            )
         case = text(item, "Case", "Number")
         out.append(
             {
