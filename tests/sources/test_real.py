@@ -22,6 +22,8 @@ PAGE = REAL / "aarhus-byraad-2025-10-08.dagsorden.html"
 SBSYS = REAL / "ballerup-kmb-it-udvalget-2013-05-15.sbsys.xml"
 EDOC = REAL / "ballerup-sundhed-forebyggelse-2012-12-04.edoc.xml"
 ACADRE = REAL / "syddjurs-puk-2013-06-20.acadre.xml"
+#: Found with the search tools (see tests/data/README.md), not among the shared samples.
+FUJITSU = REAL / "hennys-testudvalg-2017-05-02.edoc-fujitsu.xml"
 
 
 def _by_number(items: list[AgendaItem]) -> dict[str, AgendaItem]:
@@ -337,6 +339,43 @@ def test_edoc_minutes_in_agenda_order() -> None:
     assert "<?xml" not in text
     assert "<FullText>" not in text
     assert "\f" not in text
+
+
+def test_edoc_in_fujitsus_namespace_as_os2dagsorden_ships_it() -> None:
+    items = load_items(FUJITSU)
+    assert [(i.number, i.title) for i in items] == [
+        ("2", "test"),
+        ("3", "test tabel"),
+        ("4", "Fejloprettet"),
+        ("5", "Fejloprettet"),
+        ("6", "Underskriftsblad"),
+    ]
+    first = items[0]
+    assert (first.committee, first.meeting_date, first.meeting_place) == (
+        "Hennys testudvalg",
+        date(2017, 5, 2),
+        "Mødelokale 1, Midtpunkt",
+    )
+    assert first.sections == ()  # every presentation is empty
+    by_number = _by_number(items)
+    assert by_number["3"].case_number == "200906126"
+    four = by_number["4"]
+    assert _kinds(four) == [
+        ("Præsentation", SectionKind.SUMMARY),
+        ("Forvaltningen foreslår", SectionKind.RECOMMENDATION),
+        ("Sagsbeskrivelse", SectionKind.PRESENTATION),
+        ("Økonomi", SectionKind.ECONOMY),
+        ("Høring", SectionKind.OTHER),
+    ]
+    assert four.recommendation == "At punktet drøftes."
+    assert four.decision is None  # "Beslutning ikke frigivet" is a placeholder, not a decision
+    presentation = four.section(SectionKind.PRESENTATION)
+    assert presentation is not None
+    assert presentation.text.startswith("På byrådsseminariet den 14. og 15. marts 2013")
+    assert "\nBegrund hvorfor de, er de væsentligste.\n" in presentation.text  # <br /> lines
+    assert by_number["5"].recommendation == "- At anlægsregnskabet for de fire anlægsprojekter godkendes."
+    assert [s.text for s in by_number["6"].sections] == ["beskrivelse"]
+    assert all(i.is_open for i in items)
 
 
 # --- Acadre --------------------------------------------------------------------------------

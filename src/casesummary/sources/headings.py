@@ -35,6 +35,7 @@ _EXACT: dict[str, SectionKind] = {
     "beslutningstema": SectionKind.SUMMARY,
     "sammenfatning": SectionKind.SUMMARY,
     "sammendrag": SectionKind.SUMMARY,
+    "præsentation": SectionKind.SUMMARY,
     "beslutningspunkter": SectionKind.RECOMMENDATION,
     "det indstilles": SectionKind.RECOMMENDATION,
     "forvaltningen foreslår": SectionKind.RECOMMENDATION,
