@@ -18,8 +18,7 @@ import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, SourceFormat
@@ -75,12 +74,11 @@ def parse(data: object, *, origin: str | None, municipality: str | None) -> list
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One text line of a page with the style and position of its first character."""
 
     text: str
-    size: float
+    size: float  # 0.0: not asked (a line of prose, which no style makes a heading)
     weight: int
     baseline: float
 
@@ -150,7 +148,7 @@ def _read_page(page: Any) -> list[Line]:
             if cleaned and (len(cleaned) > 3 or any(c.isalnum() for c in cleaned)):
                 first = start + (len(raw_line) - len(raw_line.lstrip()))
                 pdfium_c.FPDFText_GetCharOrigin(handle, first, x, y)
-                if len(cleaned) > _STYLED:  # a line of prose: its style decides nothing
+                if len(cleaned) > _STYLED or cleaned[-1] in ".,;":  # prose: style decides nothing
                     out.append(Line(cleaned, 0.0, 0, y.value))
                 else:
                     size = round(float(pdfium_c.FPDFText_GetFontSize(handle, first)), 1)
