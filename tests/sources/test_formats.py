@@ -115,6 +115,26 @@ def test_pdf_agenda_without_decisions(tmp_path: Path) -> None:
     ]
 
 
+def test_pdf_numbering_its_items_without_the_word_punkt(tmp_path: Path) -> None:
+    """Items titled "12. …" in the title type are items, as "Punkt 12: …" would be."""
+    front = [("REFERAT Aarhus Byråd d. 27-08-2025", 20.0, True), "Mødested Byrådssalen"]
+    item = [
+        (line[0].replace("Punkt 12: ", "12. "), line[1], line[2])
+        if isinstance(line, tuple)
+        else line
+        for line in _lisbjerg()
+    ]
+    path = tmp_path / "referat.pdf"
+    path.write_bytes(make_pdf([front, item]))
+    (parsed,) = load_items(path)
+    assert (parsed.number, parsed.title, parsed.case_number) == (
+        "12",
+        "Anlægsbevilling til nyt idrætsanlæg i Lisbjerg",
+        "EMN-2025-007459",
+    )
+    assert (parsed.decision or "").startswith("Tilbagesendes Magistratsafdelingen")
+
+
 def test_pdf_that_is_not_an_agenda_says_so(tmp_path: Path) -> None:
     path = tmp_path / "notat.pdf"
     path.write_bytes(make_pdf([["Notat om kommunens klimaplan", "Teksten har ingen punkter."]]))
@@ -321,6 +341,64 @@ def test_edoc_in_fujitsus_namespace() -> None:
     assert table.recommendation == "at sagen godkendes."
     assert table.decision == "Godkendt."  # marked IsDecision, whatever its title says
     assert [(a.title, a.document_id) for a in table.attachments] == [("Bilag 1", "a1")]
+
+
+# --- a portal page of minutes ---------------------------------------------------------------
+
+# The first row of Aarhus's Teknisk Udvalg minutes page of 1 Oct 2025 (jakobmwang/dagsordener,
+# data/test/example_minutes.html), verbatim, in the page's table.
+MINUTES_ROW = (
+    '<tr class="punktrow" id="punktrow_2bb4b425-da89-4a32-aa5c-d06cad13dafb"><td class="text-'
+    'center punkt-tabel"><span class="label label-default">1</span></td><td class="punkt-tabel">'
+    '<button class="overskrift-btn" role="button" aria-expanded="false" aria-controls="details0">'
+    '<h2 class="overskrift text-left" id="overskrift0 " tabindex="0">Referat fra sidste '
+    'udvalgsmøde</h2></button><div class="details" id="details0"><span class="sagsnummer">EMN-'
+    '2025-010561</span><div class="punkt"><h3></h3><div><div id="sagsfremstillingContainer">\n\n'
+    '<div><h3>Beslutninger</h3>\n<span class="resume"><div>Ingen bemærkninger.</div></span>\n'
+    '</div>\n\n</div></div></div><h3>Bilag</h3><ul class="list-unstyled"><li><span class="label '
+    'label-default pdf-label" tabindex="0" data-type="bilag" data-id="961ad716-c7b0-4eb2-b39c-'
+    'abb4c30cb7e9" role="button" aria-label="Referat fra møde den 22. september 2025. Tilhørende '
+    'punktet: Referat fra sidste udvalgsmøde">PDF</span><a id="enclosure-961ad716-c7b0-4eb2-b39c-'
+    'abb4c30cb7e9" class="bilag-link" target="_blank" href="/vis/pdf/bilag/961ad716-c7b0-4eb2-'
+    'b39c-abb4c30cb7e9/?redirectDirectlyToPdf=false">Referat fra møde den 22. september 2025</a>'
+    "</li></ul></div></td></tr>"
+)
+
+
+def test_portal_page_of_minutes_has_decisions() -> None:
+    page = (
+        '<html lang="da"><head><title>Teknisk Udvalg - Udvalgsværelse 398</title></head><body>'
+        '<h1 class="green dato">Referat 1. oktober 2025 kl. 15.45</h1><table class="dagsordeninfo">'
+        '<tr><td>Udvalg:</td><td><span class="udvalg">Teknisk Udvalg</span></td></tr>'
+        '<tr class="sted-container"><td>Mødested:</td><td><span class="sted">Udvalgsværelse 398'
+        '</span></td></tr></table><table id="dagsordenDetaljer"><tbody>'
+        + MINUTES_ROW
+        + "</tbody></table></body></html>"
+    )
+    parsed = parse_source(page)
+    assert parsed.format == "firstagenda-page"
+    (item,) = parsed.items
+    assert (item.number, item.title, item.case_number) == (
+        "1",
+        "Referat fra sidste udvalgsmøde",
+        "EMN-2025-010561",
+    )
+    assert (item.committee, item.meeting_date, item.meeting_place) == (
+        "Teknisk Udvalg",
+        date(2025, 10, 1),
+        "Udvalgsværelse 398",
+    )
+    assert item.decision == "Ingen bemærkninger."
+    assert [(a.title, a.document_id) for a in item.attachments] == [
+        ("Referat fra møde den 22. september 2025", "961ad716-c7b0-4eb2-b39c-abb4c30cb7e9")
+    ]
+
+
+def test_portal_page_closed_row() -> None:
+    row = MINUTES_ROW.replace("Referat fra sidste udvalgsmøde</h2>", "Lukket: Køb af ejendom</h2>")
+    row = row.replace('<span class="resume"><div>Ingen bemærkninger.</div></span>', "")
+    (item,) = load_items(f"<table><tbody>{row}</tbody></table>")
+    assert (item.title, item.is_open, item.sections) == ("Køb af ejendom", False, ())
 
 
 # --- detection and forcing -----------------------------------------------------------------

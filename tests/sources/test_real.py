@@ -373,7 +373,10 @@ def test_edoc_in_fujitsus_namespace_as_os2dagsorden_ships_it() -> None:
     assert presentation is not None
     assert presentation.text.startswith("På byrådsseminariet den 14. og 15. marts 2013")
     assert "\nBegrund hvorfor de, er de væsentligste.\n" in presentation.text  # <br /> lines
-    assert by_number["5"].recommendation == "- At anlægsregnskabet for de fire anlægsprojekter godkendes."
+    assert (
+        by_number["5"].recommendation
+        == "- At anlægsregnskabet for de fire anlægsprojekter godkendes."
+    )
     assert [s.text for s in by_number["6"].sections] == ["beskrivelse"]
     assert all(i.is_open for i in items)
 

@@ -59,3 +59,14 @@ def test_guess_municipality_takes_the_most_named() -> None:
 def test_normalise_text() -> None:
     raw = "  a \xa0 b\u200b \r\n\r\n\r\n\n c\t\td  \n\n"
     assert normalise_text(raw) == "a b\n\nc d"
+
+
+def test_municipality_from_a_councils_name() -> None:
+    from casesummary.sources._text import municipality_from_committee
+
+    assert municipality_from_committee("Aarhus Byråd") == "Aarhus"
+    assert (
+        municipality_from_committee("Ringkøbing-Skjern Kommunalbestyrelse") == "Ringkøbing-Skjern"
+    )
+    assert municipality_from_committee("Økonomiudvalget") is None
+    assert municipality_from_committee(None) is None

@@ -8,7 +8,7 @@ from typing import Any
 
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, Section, SectionKind
-from casesummary.sources._text import normalise_text
+from casesummary.sources._text import municipality_from_committee, normalise_text
 from casesummary.sources.headings import classify, is_known_other
 
 
@@ -37,6 +37,8 @@ def first_text(sections: Iterable[Section], kind: SectionKind) -> str | None:
 
 def make_item(fields: dict[str, Any], *, origin: str | None) -> AgendaItem:
     """An AgendaItem from parsed fields, with recommendation and decision filled from sections."""
+    if fields.get("municipality") is None:
+        fields["municipality"] = municipality_from_committee(fields.get("committee"))
     sections: list[Section] = list(fields.get("sections", ()))
     fields.setdefault("recommendation", first_text(sections, SectionKind.RECOMMENDATION))
     fields.setdefault("decision", first_text(sections, SectionKind.DECISION))

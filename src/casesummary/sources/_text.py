@@ -152,3 +152,16 @@ def guess_municipality(texts: Iterable[str]) -> str | None:
     if not counts:
         return None
     return counts.most_common(1)[0][0]
+
+
+_COUNCIL = re.compile(
+    r"^([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+(?:Byråd|Kommunalbestyrelse|Kommune)\b"
+)
+
+
+def municipality_from_committee(committee: str | None) -> str | None:
+    """The municipality a council's own name gives ("Aarhus Byråd" -> "Aarhus"), or None."""
+    if not committee:
+        return None
+    match = _COUNCIL.match(committee)
+    return match.group(1) if match and match.group(1) not in _NOT_A_NAME else None

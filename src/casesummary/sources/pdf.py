@@ -138,6 +138,7 @@ def _read_page(page: Any) -> list[Line]:
         text = textpage.get_text_range(0, count) if count > 0 else ""
         handle = textpage.raw
         x, y = ctypes.c_double(), ctypes.c_double()
+        name = ctypes.create_string_buffer(128)
         out: list[Line] = []
         start = 0
         # Cleaning never touches a line break, so cleaned and raw lines pair up one to one.
@@ -153,6 +154,9 @@ def _read_page(page: Any) -> list[Line]:
                 else:
                     size = round(float(pdfium_c.FPDFText_GetFontSize(handle, first)), 1)
                     weight = int(pdfium_c.FPDFText_GetFontWeight(handle, first))
+                    if weight <= 0:  # standard fonts carry no weight: their name says it
+                        pdfium_c.FPDFText_GetFontInfo(handle, first, name, len(name), None)
+                        weight = 700 if b"bold" in name.value.lower() else 400
                     out.append(Line(cleaned, size, weight, y.value))
             start += len(raw_line) + 1
         return out
@@ -185,11 +189,14 @@ def _marked(pages: Sequence[Sequence[Line]]) -> list[str]:
         if a.size == body == b.size and 0 < a.baseline - b.baseline < body * 3
     ]
     step = sorted(steps)[len(steps) // 2] if steps else body * 1.2
+    numbered = _numbered_titles(pages, body, bold)
     out: list[str] = []
     for page in pages:
         title_size: float | None = None
         previous: Line | None = None
         for line in page:
+            if line in numbered:
+                line = line._replace(text=numbered[line])
             if minutes.is_item_line(line.text):
                 title_size = line.size
                 out.append(line.text)
@@ -208,6 +215,33 @@ def _marked(pages: Sequence[Sequence[Line]]) -> list[str]:
                     out.append(GAP_MARK)
                 out.append(line.text)
             previous = line
+    return out
+
+
+_NUMBERED_TITLE = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
+
+
+def _numbered_titles(
+    pages: Sequence[Sequence[Line]], body: float, bold: set[int]
+) -> dict[Line, str]:
+    """Where a PDF numbers its items "7. <title>" in its largest bold type instead of
+    "Punkt 7: <title>", those lines as "Punkt" lines (the layout, not the wording, says so)."""
+    lines = [line for page in pages for line in page]
+    if any(minutes.is_item_line(line.text) for line in lines):
+        return {}
+    styled = [
+        line
+        for line in lines
+        if line.weight in bold and line.size > body + 0.5 and _NUMBERED_TITLE.match(line.text)
+    ]
+    if not styled:
+        return {}
+    size = max(line.size for line in styled)
+    out = {}
+    for line in styled:
+        match = _NUMBERED_TITLE.match(line.text)
+        if match and line.size == size:
+            out[line] = f"Punkt {match.group(1)}: {match.group(2)}"
     return out
 
 
