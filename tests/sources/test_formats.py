@@ -430,3 +430,24 @@ def test_markup_is_never_item_text() -> None:
     ):
         with pytest.raises(InvalidAgendaItem, match=r"XML with root element <Meeting>|HTML page"):
             load_items(source)
+
+
+def test_minutes_case_number_line_with_several_fields() -> None:
+    text = "Punkt 3: Salg af grund\nSagsnr.: 12/345 Dok.nr.: 67/890 {}\nBeslutning\nGodkendt.\n"
+    closed = load_items(text.format("Lukket"))[0]
+    assert (closed.case_number, closed.is_open) == ("12/345", False)
+    public = load_items(text.format("Åbent"))[0]
+    assert (public.case_number, public.is_open, public.decision) == ("12/345", True, "Godkendt.")
+
+
+def test_portal_page_of_one_item() -> None:
+    page = (
+        "<html><head><title>Dagsordenspunkt</title></head><body>"
+        '<h2 class="overskrift">Forslag til budget 2026-2029</h2>'
+        '<span class="sagsnummer">EMN-2025-008308</span><div id="sagsfremstillingContainer">'
+        '<h3>Resume</h3><span class="resume"><div>Vores hverdag leves der, hvor vi bor.</div>'
+        "</span></div></body></html>"
+    )
+    (item,) = load_items(page)
+    assert (item.title, item.case_number) == ("Forslag til budget 2026-2029", "EMN-2025-008308")
+    assert [(s.heading, s.kind) for s in item.sections] == [("Resume", SectionKind.SUMMARY)]

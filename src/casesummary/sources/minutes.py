@@ -50,6 +50,7 @@ _ANY_PUNKT = re.compile(r"^[ \t]*Punkt[ \t]+\d{1,4}[a-zA-Z]?[ \t]*[:.][ \t]*\S",
 _TOC_ENTRY = re.compile(r"^(.*?\S)\s*\.{3,}\s*\d{1,4}$")
 _CASE_NUMBER = re.compile(r"^(?=[^ ]*\d)[0-9A-ZÆØÅa-zæøå][0-9A-ZÆØÅa-zæøå.\-/]{3,40}$")
 _CASE_FIELD = re.compile(r"^Sags?\s*nr\.?\s*:?\s*(\S+)", re.IGNORECASE)
+_CLOSED_FIELD = re.compile(r"\bLukket(?:\s+punkt)?$", re.IGNORECASE)
 _TITLE_LINE = re.compile(
     r"^(?:REFERAT|DAGSORDEN|Referat|Dagsorden)\s*[:\-–]?\s+(.+?)"
     r"(?:\s+\d{4}\s*-\s*\d{4})?(?:\s+(?:d\.|den)\s+(\S+))?$"
@@ -231,6 +232,8 @@ def _item(
     number = match.group(1)
     raw_title, case_number, body = _title_and_case(lines, start, end, toc, width)
     title, case_type, closed = split_title(raw_title)
+    # "Sagsnr.: 12/345 Dok.nr.: 67/890 Lukket" on the case-number line closes the item too.
+    closed = closed or bool(case_number and _CLOSED_FIELD.search(lines[body - 1]))
     blocks, attachments = blocks_and_attachments(lines[body:end], is_heading)
     blocks = _fold_recommendation_lead(_close_at_gaps(blocks))
     if width:

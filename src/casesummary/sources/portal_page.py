@@ -44,6 +44,9 @@ def parse(data: object, *, origin: str | None, municipality: str | None) -> list
         raise InvalidAgendaItem(str(exc), source=origin) from exc
     tree = LexborHTMLParser(data.text)
     rows = tree.css("tr.punktrow")
+    if not rows and len(tree.css("#sagsfremstillingContainer")) == 1:
+        # One item's own page: its title, number and body without the agenda table.
+        rows = [tree.body] if tree.body is not None else []
     if not rows:
         raise InvalidAgendaItem(
             "a FirstAgenda page without agenda rows (tr.punktrow): save the meeting's page "
@@ -87,7 +90,7 @@ def _meeting_date(tree: Any) -> Any:
 def _row(row: Any, index: int, origin: str | None) -> dict[str, Any]:
     label = row.css_first(".punkt-tabel .label") or row.css_first(".label")
     number = clean_line(label.text(deep=True)) if label is not None else str(index + 1)
-    heading = row.css_first(".overskrift")
+    heading = row.css_first(".overskrift") or row.css_first("h1") or row.css_first("h2")
     raw_title = clean_line(heading.text(deep=True, separator=" ")) if heading is not None else ""
     if not raw_title:
         raise InvalidAgendaItem(f"agenda row {index + 1} has no title (.overskrift)", source=origin)
