@@ -7,8 +7,17 @@ parser under test (else the ratio would be circular):
   selectolax's plain `text()` after removing `<title>`, `<meta>`, `<style>` and `<script>` and
   marking a line break around each block element (as a browser lays them out: without it,
   words of adjacent paragraphs would run together);
-- minutes text: the lines from the item's "Punkt N:" line up to the next "Punkt" line;
-- item text: the whole file.
+- minutes text: the lines from the item's "Punkt N:" line up to the next "Punkt" line, without
+  its closing "Bilag" list (attachments are documents, not the item's text: the portal JSON's
+  floor leaves its `Bilag` out too);
+- item text: the whole file;
+- a PDF: PDFium's own text of the pages after the first (the meeting's front page), with the
+  hyphens PDFium itself joined at line ends, without the closing "Bilag" list;
+- a portal page: the title and the visible text of each row's `.details` (plain `text()`),
+  without the attachment list;
+- SBSYS, eDoc and Acadre XML: the item's title and the visible text of every field the export
+  carries for it (`Content`, `FullText` less its "Bilag" lines, `CasePresentation/Content`,
+  `bulletcontent`).
 
 Whitespace in the floor is folded: one space inside a line, one newline between lines.
 """
@@ -97,6 +106,69 @@ def minutes_visible(text: str, number: str) -> str:
     raise LookupError(f"no 'Punkt {number}:' line")
 
 
+def visible_text(path: Path, source_format: str, number: str | None) -> str:
+    """What a reader sees of the one item in a golden input, read without the parser."""
+    if source_format == "firstagenda-pdf":
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(path.read_bytes())
+        pages = [document[i].get_textpage().get_text_bounded() for i in range(1, len(document))]
+        return _without_bilag(fold("\n".join(pages).replace("\x02", "")))
+    if source_format == "firstagenda-page":
+        from selectolax.lexbor import LexborHTMLParser
+
+        tree = LexborHTMLParser(path.read_text(encoding="utf-8"))
+        parts = []
+        for node in tree.css("ul.list-unstyled"):
+            node.decompose()
+        for row in tree.css("tr.punktrow"):
+            for node in row.css(".overskrift, .details"):
+                parts.append(html_visible(node.html or ""))
+        return fold("\n".join(parts))
+    if source_format in ("sbsys-xml", "edoc-xml", "acadre-xml"):
+        from lxml import etree
+
+        root = etree.fromstring(path.read_bytes().replace(b"&#xC;", b" "))
+        parts: list[str] = []
+
+        def add(text: str | None) -> None:
+            if text and text.strip():
+                parts.append(html_visible(text) if "<" in text else text)
+
+        if source_format == "sbsys-xml":
+            for item in root.iter("{*}Item"):
+                add(item.findtext("{*}Caption"))
+                for field in item.iter("{*}ItemField"):
+                    if (field.findtext("{*}Content") or "").strip():
+                        add(field.findtext("{*}Caption"))
+                        add(field.findtext("{*}Content"))
+        elif source_format == "edoc-xml":
+            for item in root.iter("{*}MeetingAgendaItem"):  # FullText holds the title too
+                add(re.sub(r"\nBilag\n(?:.+\n)+", "\n", item.findtext("{*}FullText") or ""))
+        else:
+            for table in root.iter("table"):
+                fields = {f.get("name"): f.text or "" for f in table.iterfind("fields/field")}
+                if table.get("name") == "agendaitem":
+                    add(fields.get("name"))
+                elif table.get("name") == "bullet" and fields.get("bulletcontent", "").strip():
+                    add(fields.get("bulletname"))
+                    add(fields.get("bulletcontent"))
+        return fold("\n".join(parts))
+    text = path.read_text(encoding="utf-8")
+    if source_format == "minutes-text":
+        return _without_bilag(minutes_visible(text, number or ""))
+    return fold(text)
+
+
+def _without_bilag(text: str) -> str:
+    """Folded text without its closing attachment list (from a last "Bilag" line on)."""
+    lines = text.split("\n")
+    if "Bilag" in lines:
+        last = len(lines) - 1 - lines[::-1].index("Bilag")
+        lines = lines[:last]
+    return "\n".join(lines)
+
+
 def _json_items(path: Path) -> list[tuple[dict[str, Any], str]]:
     """Each raw portal item in a JSON file with its JSON text as the file holds it."""
     text = path.read_text(encoding="utf-8")
@@ -141,11 +213,7 @@ def corpus() -> list[CorpusItem]:
         if case.input_path.suffix == ".json":
             add_json(case.input_path, case.id, fixture=False)
             continue
-        text = case.input_path.read_text(encoding="utf-8")
-        if case.source_format.value == "minutes-text":
-            visible = minutes_visible(text, case.item_number or "")
-        else:
-            visible = fold(text)
+        visible = visible_text(case.input_path, case.source_format.value, case.item_number)
         if visible in seen:
             continue
         seen.add(visible)

@@ -1,15 +1,16 @@
 """Every performance figure the README quotes: `python benchmarks/run.py [group ...]`.
 
-Groups: tokens, parse, import, concurrency, cache, portal (all when none is named). Each line is
-`name: value (target …)`, a ratio or a count measured within one run, so a busy shared machine
-moves the absolute times more than the verdicts. How each figure is measured is in
-docs/PERFORMANCE.md. Nothing here is a test, and no test asserts a timing.
+Groups: tokens, parse, formats, import, concurrency, cache, portal (all when none is named).
+Each line is `name: value (target …)`, a ratio or a count measured within one run, so a busy
+shared machine moves the absolute times more than the verdicts. How each figure is measured is
+in docs/PERFORMANCE.md. Nothing here is a test, and no test asserts a timing.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import math
 import re
@@ -23,8 +24,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corpus import FIXTURE_ITEM, FIXTURE_MEETING, GOLDEN, corpus
+from corpus import DATA, FIXTURE_ITEM, FIXTURE_MEETING, GOLDEN, corpus
 
+#: The real published documents, one per format.
+REAL = DATA / "real"
+
+#: The golden inputs `parse_items_per_s` is measured over (PDFs, pages and XML: bench_formats).
+TEXTUAL = (".json", ".txt")
 #: A minutes-text item for the text parser's scaling.
 MINUTES_ITEM = GOLDEN / "odense-2016-bsu-p1-beskaeftigelsesplan-2017" / "input.txt"
 
@@ -36,7 +42,10 @@ if TYPE_CHECKING:
 LATENCY_S = 0.1
 _WORD = re.compile(r"\w+")
 #: Modules `import casesummary` must not load: the web app that imports it pays for them.
-HEAVY = ("openai", "httpx", "pydantic", "selectolax", "jinja2", "tenacity", "bpe_openai", "yaml")
+HEAVY = (
+    *("openai", "httpx", "pydantic", "selectolax", "jinja2", "tenacity", "bpe_openai", "yaml"),
+    *("lxml", "pypdfium2"),
+)
 
 
 def line(name: str, value: float, target: str, digits: int = 3) -> None:
@@ -57,6 +66,7 @@ def bench_tokens() -> None:
     json_prompt_tokens = json_raw_tokens = 0
     kept = total = 0
     worst = (2.0, "")
+    by_format: dict[str, list[int]] = {}
     for entry in items:
         prompt = entry.item.to_prompt_text()
         tokens = count_tokens(prompt)
@@ -69,6 +79,9 @@ def bench_tokens() -> None:
         item_total = sum(seen.values())
         kept += item_kept
         total += item_total
+        counts = by_format.setdefault(entry.item.source_format.value, [0, 0])
+        counts[0] += item_kept
+        counts[1] += item_total
         worst = min(worst, (item_kept / item_total, entry.label))
         if entry.raw_json is not None:
             json_prompt_tokens += tokens
@@ -79,10 +92,14 @@ def bench_tokens() -> None:
         f"target <= 1.05; {len(items)} items, {prompt_tokens} prompt / {floor_tokens} "
         "visible-text tokens, o200k_base",
     )
+    shares = {name: k / t for name, (k, t) in sorted(by_format.items())}
     line(
         "text_coverage",
-        kept / total,
-        f"target >= 0.99; {kept} of {total} visible words; lowest item {worst[0]:.3f} ({worst[1]})",
+        min(shares.values()),
+        f"target >= 0.99 for every format: the lowest format's share; {kept} of {total} visible "
+        f"words in all; by format: "
+        + ", ".join(f"{name} {share:.3f}" for name, share in shares.items())
+        + f"; lowest item {worst[0]:.3f} ({worst[1]})",
     )
     line(
         "token_ratio_vs_raw",
@@ -99,7 +116,8 @@ def bench_parse() -> None:
     """Items parsed per CPU-second over the golden inputs; per-KB time at 100x vs 1x size."""
     from casesummary.sources import load_items
 
-    inputs = [p.read_bytes() for p in sorted(GOLDEN.glob("*/input.*"))]
+    # The JSON and text inputs: the published formats have their own figures (bench_formats).
+    inputs = [p.read_bytes() for p in sorted(GOLDEN.glob("*/input.*")) if p.suffix in TEXTUAL]
     for data in inputs:  # warm up: imports and compiled patterns
         load_items(data)
     count = 0
@@ -110,7 +128,7 @@ def bench_parse() -> None:
     line(
         "parse_items_per_s",
         count / spent,
-        f"target >= 1000 per core; load_items over the {len(inputs)} golden inputs, "
+        f"target >= 1000 per core; load_items over the {len(inputs)} golden JSON and text inputs, "
         "CPU time of one process",
         0,
     )
@@ -149,6 +167,112 @@ def bench_parse() -> None:
         max(ratios.values()),
         "target <= 1.5: linear; CPU time per KB with the item's body x100 / x1, the worse of "
         + "; ".join(shown),
+    )
+
+
+def bench_formats() -> None:
+    """The published formats: PDF parse / PDFium's own extraction, items per CPU-second of the
+    XML exports and portal pages, and per-KB time at 10x vs 1x size for each."""
+    import pypdfium2 as pdfium
+
+    from casesummary.sources import load_items
+
+    pdf = REAL / "aarhus-byraad-2025-08-27.referat.pdf"
+    raw_pdf = pdf.read_bytes()
+
+    def extract(data: bytes) -> list[str]:
+        document = pdfium.PdfDocument(data)
+        texts = []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_bounded())
+            textpage.close()
+            page.close()
+        document.close()
+        return texts
+
+    def best(work: Callable[[], object], rounds: int = 5) -> float:
+        times = []
+        for _ in range(rounds):
+            start = time.process_time()
+            work()
+            times.append(time.process_time() - start)
+        return min(times)
+
+    load_items(raw_pdf)
+    extract(raw_pdf)
+    library = best(lambda: extract(raw_pdf))
+    ours = best(lambda: load_items(raw_pdf))
+    line(
+        "pdf_parse_ratio",
+        ours / library,
+        f"target <= 1.3; load_items / PDFium's get_text_bounded over the {len(extract(raw_pdf))}"
+        f"-page Aarhus minutes: {ours * 1000:.0f} / {library * 1000:.0f} ms CPU, best of 5",
+    )
+    markup = {
+        "xml": [
+            REAL / n
+            for n in (
+                "ballerup-kmb-it-udvalget-2013-05-15.sbsys.xml",
+                "ballerup-sundhed-forebyggelse-2012-12-04.edoc.xml",
+                "syddjurs-puk-2013-06-20.acadre.xml",
+            )
+        ],
+        "page": [REAL / "aarhus-byraad-2025-10-08.dagsorden.html"],
+    }
+    for name, paths in markup.items():
+        inputs = [p.read_bytes() for p in paths]
+        for data in inputs:
+            load_items(data)
+        count = 0
+        start = time.process_time()
+        while (spent := time.process_time() - start) < 2.0:
+            for data in inputs:
+                count += len(load_items(data))
+        line(
+            f"{name}_items_per_s",
+            count / spent,
+            f"target >= 1000 per core; load_items over {', '.join(p.name for p in paths)}, "
+            "CPU time of one process",
+            0,
+        )
+    # Scaling: each format at 10x its size, per KB of input.
+    html = markup["page"][0].read_text(encoding="utf-8")
+    rows = (
+        html.index('<tr class="punktrow'),
+        html.index("</tbody>", html.index('<tr class="punktrow')),
+    )
+    edoc = markup["xml"][1].read_text(encoding="utf-8")
+    items = edoc.index("<MeetingAgendaItem>"), edoc.rindex("</MeetingAgendaItem>") + 20
+    big_pdf = pdfium.PdfDocument.new()
+    source = pdfium.PdfDocument(raw_pdf)
+    for _ in range(10):
+        big_pdf.import_pages(source)
+    buffer = io.BytesIO()
+    big_pdf.save(buffer)
+    pairs = {
+        "pdf": (raw_pdf, buffer.getvalue()),
+        "page": (
+            html.encode(),
+            (html[: rows[0]] + html[rows[0] : rows[1]] * 10 + html[rows[1] :]).encode(),
+        ),
+        "edoc": (
+            edoc.encode(),
+            (edoc[: items[0]] + edoc[items[0] : items[1]] * 10 + edoc[items[1] :]).encode(),
+        ),
+    }
+    shown = []
+    worst = 0.0
+    for name, (one, ten) in pairs.items():
+        small = best(lambda one=one: load_items(one)) / len(one)
+        large = best(lambda ten=ten: load_items(ten), 3) / len(ten)
+        worst = max(worst, large / small)
+        shown.append(f"{name} {len(one) // 1024}->{len(ten) // 1024} KB: {large / small:.2f}")
+    line(
+        "format_scaling",
+        worst,
+        "target <= 1.5: linear; CPU time per KB at 10x / 1x, the worse of " + "; ".join(shown),
     )
 
 
@@ -476,6 +600,7 @@ def bench_cache() -> None:
 FIGURES: dict[str, Callable[[], None]] = {
     "tokens": bench_tokens,
     "parse": bench_parse,
+    "formats": bench_formats,
     "import": bench_import,
     "concurrency": bench_concurrency,
     "cache": bench_cache,

@@ -31,6 +31,12 @@ class SourceFormat(StrEnum):
     FIRSTAGENDA_MEETING = "firstagenda-meeting"
     MINUTES_TEXT = "minutes-text"
     ITEM_TEXT = "item-text"
+    FIRSTAGENDA_PDF = "firstagenda-pdf"  # FirstAgenda's agenda or minutes PDF
+    FIRSTAGENDA_PAGE = "firstagenda-page"  # a rendered FirstAgenda portal page (HTML)
+    SBSYS_XML = "sbsys-xml"  # SBSYS eDagsorden publication XML (both dialects)
+    EDOC_XML = "edoc-xml"  # eDoc agenda publishing XML (plain and Fujitsu's namespace)
+    ACADRE_XML = "acadre-xml"  # Acadre (Prepare) agenda XML
+    PLUGIN = "plugin"  # read by a source plugin (entry-point group "casesummary.sources")
 
 
 class Attachment(BaseModel):

@@ -17,7 +17,8 @@ ODENSE = "odense-beu-2025-pejlemaerker.item.json"
 def test_parse_prints_readable_text(fixtures_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse", str(fixtures_dir / ODENSE)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Punkt 5: Pejlemærker for implementering af beskæftigelsesreformen\n")
+    assert out.startswith("Format: firstagenda-item (detected), 1 item\n\n")
+    assert "\nPunkt 5: Pejlemærker for implementering af beskæftigelsesreformen\n" in out
     assert "  Sagsnr.: 00.01.00-A00-25-25" in out
     assert "  Kommune: Odense" in out
     assert "== Sagsresumé [summary] ==" in out
@@ -63,3 +64,25 @@ def test_parse_bad_field_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["parse", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err == f"casesummary: error: {bad}: field 'Felter': expected a list, got str\n"
+
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+
+
+def test_parse_prints_the_detected_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(REAL / "ballerup-kmb-it-udvalget-2013-05-15.sbsys.xml")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Format: sbsys-xml (detected), 5 items\n\n")
+    assert "Punkt 5: Status på eDagsorden" in out
+
+
+def test_parse_format_forces_one(capsys: pytest.CaptureFixture[str]) -> None:
+    path = REAL / "syddjurs-puk-2013-06-20.acadre.xml"
+    assert main(["parse", str(path), "--format", "acadre-xml"]) == 0
+    assert capsys.readouterr().out.startswith("Format: acadre-xml (forced), 1 item\n")
+    assert main(["parse", str(path), "--format", "pdf"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"casesummary: error: {path}: unknown format 'pdf' (supported: ")
+    assert "firstagenda-pdf" in err
+    assert main(["parse", str(path), "--format", "edoc-xml"]) == 2
+    assert "not eDoc XML: the root element is <root>" in capsys.readouterr().err

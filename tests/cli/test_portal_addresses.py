@@ -36,9 +36,9 @@ def test_parse_an_item_address(
 ) -> None:
     code, out, _ = run(capsys, "parse", served.meeting_url(hvidovre_meeting_id, ITEM))
     assert code == 0
-    assert out.startswith("Punkt 3: Skema A godkendelse ved Grenhusene")
+    assert out.startswith("Format: firstagenda-meeting (detected), 1 item\n")
+    assert "\nPunkt 3: Skema A godkendelse ved Grenhusene\n" in out
     assert "  Udvalg: Økonomiudvalget" in out
-    assert "  Format: firstagenda-meeting" in out
 
 
 def test_parse_a_meeting_address_as_json(

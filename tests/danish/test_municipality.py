@@ -6,6 +6,7 @@ import pytest
 
 from casesummary import danish
 from casesummary.backends.baseline.municipality import municipality_of
+from casesummary.danish.municipality import municipality_from_committee
 from casesummary.item import AgendaItem, Section, SectionKind, SourceFormat
 
 
@@ -70,3 +71,12 @@ def test_the_baseline_names_the_municipality_the_sources_would_guess() -> None:
     assert danish.guess_municipality([text]) == "Vejle"
     assert municipality_of(_item("Odense", text)) == "Odense Kommune"
     assert municipality_of(_item(None, "Ingen navne her.")) is None
+
+
+def test_municipality_from_a_councils_name() -> None:
+    assert municipality_from_committee("Aarhus Byråd") == "Aarhus"
+    assert (
+        municipality_from_committee("Ringkøbing-Skjern Kommunalbestyrelse") == "Ringkøbing-Skjern"
+    )
+    assert municipality_from_committee("Økonomiudvalget") is None
+    assert municipality_from_committee(None) is None

@@ -46,7 +46,13 @@ def _strings(value: Any) -> list[str]:
 
 
 def input_text(case: GoldenCase) -> str:
-    """The case's input as plain text: every JSON string, tags stripped, entities decoded."""
+    """The case's input as plain text: every JSON string, a PDF's text layer, tags stripped,
+    entities decoded."""
+    if case.input_path.suffix == ".pdf":
+        from casesummary.sources.pdf import page_lines
+
+        pages = page_lines(case.input_path.read_bytes(), str(case.input_path))
+        return "\n".join(line.text for page in pages for line in page)
     raw = case.input_path.read_text(encoding="utf-8")
     if case.input_path.suffix == ".json":
         raw = "\n".join(_strings(json.loads(raw)))

@@ -36,6 +36,15 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "no-item.txt": ("no recognisable agenda item", "line 1"),
     "binary.bin": ("binary data", "binary.bin"),
     "latin1-garbage.txt": ("not UTF-8 text", "latin1-garbage.txt"),
+    "truncated.pdf": ("a truncated PDF", "truncated.pdf"),
+    "encrypted.pdf": ("an encrypted (password-protected) PDF", "encrypted.pdf"),
+    "no-text.pdf": ("a PDF without a text layer", "no-text.pdf"),
+    "xml-bomb.xml": ("XML whose DTD declares entities: refused", "xml-bomb.xml"),
+    "xml-external-entity.xml": ("XML whose DTD declares entities", "xml-external-entity.xml"),
+    "wrong-encoding.xml": ("declares encoding utf-8, but its bytes are not utf-8", "line 2"),
+    "wrong-encoding.html": ("declares charset 'utf-8', but byte 0x96", "wrong-encoding.html"),
+    "unknown-site.html": ("an HTML page of an unknown site (title 'Kommunens nyheder')", "html"),
+    "unknown-root.xml": ("XML with root element <Møderække>", "unknown-root.xml"),
 }
 
 
@@ -54,6 +63,67 @@ def test_malformed_file(name: str) -> None:
     assert where in message
     assert str(path) in message  # the file is named too
     assert "\n" not in message
+
+
+def test_unsupported_documents_list_the_supported_formats() -> None:
+    for name in ("unknown-site.html", "unknown-root.xml", "no-item.txt", "neither.json"):
+        with pytest.raises(InvalidAgendaItem, match="Supported: FirstAgenda portal JSON"):
+            load_items(MALFORMED / name)
+
+
+def test_the_xml_bomb_is_refused_before_any_entity_is_expanded() -> None:
+    import tracemalloc
+
+    tracemalloc.start()
+    with pytest.raises(InvalidAgendaItem, match="declares entities"):
+        load_items(MALFORMED / "xml-bomb.xml")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 5_000_000  # a billion "lol"s would be gigabytes
+
+
+def test_a_50_mb_html_page_is_refused_unread(tmp_path: Path) -> None:
+    import tracemalloc
+
+    page = tmp_path / "side.html"
+    row = '<tr class="punktrow"><td><span class="label">1</span></td><td>Tekst</td></tr>\n'
+    with page.open("w", encoding="utf-8") as handle:
+        handle.write("<!DOCTYPE html><html><head><title>Dagsorden</title></head><body><table>")
+        for _ in range(50 * 1024 * 1024 // len(row) + 1):
+            handle.write(row)
+        handle.write("</table></body></html>")
+    assert page.stat().st_size > 50 * 1024 * 1024
+    tracemalloc.start()
+    with pytest.raises(InvalidAgendaItem, match=r"side\.html: an HTML page of 50\.\d MB is larger"):
+        load_items(page)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 2_000_000  # the file is not read, let alone parsed
+
+
+def test_xml_nested_too_deeply() -> None:
+    with pytest.raises(InvalidAgendaItem, match="nested too deeply"):
+        load_items("<Meeting>" + "<a>" * 5000 + "</a>" * 5000 + "</Meeting>")
+
+
+def test_cli_reports_each_bad_document_in_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    names = ("truncated.pdf", "encrypted.pdf", "no-text.pdf", "xml-bomb.xml", "wrong-encoding.xml")
+    for name in names:
+        done = subprocess.run(
+            [sys.executable, "-m", "casesummary", "parse", str(MALFORMED / name)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stdout == ""
+        assert "Traceback" not in done.stderr
+        assert done.stderr.startswith(f"casesummary: error: {MALFORMED / name}: ")
+        assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_missing_file(tmp_path: Path) -> None:

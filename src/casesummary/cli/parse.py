@@ -10,26 +10,39 @@ import click
 
 from casesummary.item import AgendaItem
 from casesummary.portal.urls import is_url
-from casesummary.sources import load_items
+from casesummary.sources import parse_source
 
 
 @click.command(name="parse")
 @click.argument("file", metavar="FILE")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of item objects.")
 @click.option("--municipality", metavar="NAME", help="The municipality, if the file does not say.")
-def command(file: str, as_json: bool, municipality: str | None) -> None:
-    """Parse FILE (portal JSON, meeting JSON, minutes or item text; '-' reads stdin).
+@click.option(
+    "--format",
+    "format_name",
+    metavar="NAME",
+    help="Read FILE as this format instead of detecting it (see the formats in --help).",
+)
+def command(file: str, as_json: bool, municipality: str | None, format_name: str | None) -> None:
+    """Parse FILE and show its agenda items; the format is detected from the content.
 
-    FILE may also be a portal address: https://HOST/vis?id=MEETING[&punktid=ITEM].
+    Formats: firstagenda-item, firstagenda-meeting (portal JSON), firstagenda-page (portal
+    HTML), firstagenda-pdf, sbsys-xml, edoc-xml, acadre-xml, minutes-text, item-text, and
+    any installed source plugin. '-' reads stdin. FILE may also be a portal address:
+    https://HOST/vis?id=MEETING[&punktid=ITEM].
     """
     source: Path | bytes | str = sys.stdin.buffer.read() if file == "-" else Path(file)
     if is_url(file):
         source = file  # a portal address: fetched by load_items
-    items = load_items(source, municipality=municipality)
+    parsed = parse_source(source, municipality=municipality, format=format_name)
+    items = parsed.items
     if as_json:
         payload = [item.model_dump(mode="json") for item in items]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
+    how = "forced" if format_name else "detected"
+    count = f"{len(items)} item" + ("" if len(items) == 1 else "s")
+    click.echo(f"Format: {parsed.format} ({how}), {count}\n")
     click.echo("\n\n".join(_describe(item) for item in items))
 
 

@@ -17,7 +17,12 @@ dependencies (snowballstemmer, stopwordsiso) load on first use.
 from __future__ import annotations
 
 from casesummary.danish.dates import MONTHS, DateMention, dates, parse_danish_date
-from casesummary.danish.municipality import bare_name, guess_municipality, municipality_name
+from casesummary.danish.municipality import (
+    bare_name,
+    guess_municipality,
+    municipality_from_committee,
+    municipality_name,
+)
 from casesummary.danish.names import name_key, proper_names
 from casesummary.danish.numbers import (
     NUMBER_TEXT,
@@ -74,6 +79,7 @@ __all__ = [
     "is_negated",
     "is_question_verb",
     "may_be_finite_verb",
+    "municipality_from_committee",
     "municipality_name",
     "name_key",
     "negations",

@@ -21,6 +21,11 @@ _NOT_A_NAME = frozenset(
 )
 
 
+_COUNCIL = re.compile(
+    r"^([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+(?:Byråd|Kommunalbestyrelse|Kommune)\b"
+)
+
+
 def municipality_name(municipality: str | None) -> str:
     """'Odense' -> 'Odense Kommune'; unknown -> 'kommunen', so the question still reads well."""
     if not municipality or not municipality.strip():
@@ -52,3 +57,11 @@ def guess_municipality(texts: Iterable[str]) -> str | None:
     if not counts:
         return None
     return counts.most_common(1)[0][0]
+
+
+def municipality_from_committee(committee: str | None) -> str | None:
+    """The municipality a council's own name gives ("Aarhus Byråd" -> "Aarhus"), or None."""
+    if not committee:
+        return None
+    match = _COUNCIL.match(committee)
+    return match.group(1) if match and match.group(1) not in _NOT_A_NAME else None

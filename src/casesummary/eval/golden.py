@@ -2,7 +2,8 @@
 
 Each case is a directory ``golden/<case-id>/`` holding ``case.yaml`` (what the case is and why
 it is hard), ``input.json`` or ``input.txt`` (the raw item in its source format) and
-``expected.json`` (a `PromptResult`), which is absent when the case must be skipped.
+``expected.json`` (a `PromptResult`), which is absent when the case must be skipped. The input's
+suffix follows its format (`INPUT_FILES`): .json, .txt, .pdf, .html or .xml.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ INPUT_FILES: dict[SourceFormat, str] = {
     SourceFormat.FIRSTAGENDA_MEETING: "input.json",
     SourceFormat.MINUTES_TEXT: "input.txt",
     SourceFormat.ITEM_TEXT: "input.txt",
+    SourceFormat.FIRSTAGENDA_PDF: "input.pdf",
+    SourceFormat.FIRSTAGENDA_PAGE: "input.html",
+    SourceFormat.SBSYS_XML: "input.xml",
+    SourceFormat.EDOC_XML: "input.xml",
+    SourceFormat.ACADRE_XML: "input.xml",
+    SourceFormat.PLUGIN: "input.bin",
 }
 
 SkipReason = Literal["closed", "empty"]

@@ -1,28 +1,40 @@
-"""Load agenda items from any supported source; the format is detected, never declared.
+"""Load agenda items from any supported source; the format is detected from the content.
 
     >>> items = load_items("meeting.json")            # a whole meeting: one item per punkt
     >>> item = load_item(Path("punkt.json"))          # exactly one item
-    >>> item = load_item(text, municipality="Odense")
+    >>> items = load_items("referat.pdf")             # FirstAgenda's minutes PDF
+    >>> items = load_items(export, format="sbsys-xml")  # force a format
 
-A source is a `Path`, a path string, JSON or plain text as `str`, `bytes`, or an already-decoded
-`dict`. Each format lives in one module exposing `detect(data) -> bool` and
-`parse(data, *, origin, municipality) -> list[AgendaItem]`, where `data` is the decoded JSON
-value or the text; `FORMATS` lists them in the order they are tried. A new format is one new
-module plus one line there. Bad input of any kind raises `InvalidAgendaItem` naming the
-source and the field or line.
+A source is a `Path`, a path string, JSON, XML, HTML or plain text as `str`, `bytes`, or an
+already-decoded `dict`. `_input.decode` sniffs the content first (never the file name): a PDF
+stays bytes (`PdfInput`), XML is parsed safely (`XmlInput`), HTML stays markup (`HtmlInput`),
+JSON becomes a dict and anything else is text. Each format lives in one module exposing
+`detect(data) -> bool` and `parse(data, *, origin, municipality) -> list[AgendaItem]`;
+`FORMATS` lists them in the order they are tried, and `NAMES` in each module says which
+`--format` names it answers to. Third-party formats plug in through the entry-point group
+`casesummary.sources` (see `plugins.py`). Bad input of any kind raises `InvalidAgendaItem`
+naming the source; input of no supported format says what it looks like.
 """
 
 from __future__ import annotations
 
-import json
-import re
+from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.portal.addresses import load_address
-from casesummary.portal.urls import is_url, redact
+from casesummary.portal.urls import is_url
+from casesummary.sources._input import (
+    Decoded,
+    HtmlInput,
+    PdfInput,
+    decode,
+    origin_name,
+)
+from casesummary.sources._xml import XmlInput
+from casesummary.sources.plugins import check_items, source_plugins
 
 if TYPE_CHECKING:
     from casesummary.item import AgendaItem
@@ -30,59 +42,83 @@ if TYPE_CHECKING:
 #: The format modules, tried in this order.
 FORMATS: tuple[str, ...] = (
     "casesummary.sources.firstagenda",
+    "casesummary.sources.pdf",
+    "casesummary.sources.portal_page",
+    "casesummary.sources.sbsys",
+    "casesummary.sources.edoc",
+    "casesummary.sources.acadre",
     "casesummary.sources.minutes",
     "casesummary.sources.itemtext",
 )
 
 Source = Path | str | bytes | dict[str, Any]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
-_PATH_SUFFIXES = (".json", ".txt", ".html", ".htm", ".text")
-_MAX_PATH = 4096
-
 
 class FormatModule(Protocol):
-    """What a format module provides."""
+    """What a format module (or a plugin's format object) provides."""
 
-    def detect(self, data: object) -> bool: ...
+    def detect(self, data: Any) -> bool: ...
 
     def parse(
-        self, data: object, *, origin: str | None, municipality: str | None
+        self, data: Any, *, origin: str | None, municipality: str | None
     ) -> list[AgendaItem]: ...
 
 
-def load_items(source: Source, *, municipality: str | None = None) -> list[AgendaItem]:
+@dataclass(frozen=True)
+class Parsed:
+    """The items a source holds and the name of the format that read them."""
+
+    format: str
+    items: list[AgendaItem]
+
+
+def load_items(
+    source: Source, *, municipality: str | None = None, format: str | None = None
+) -> list[AgendaItem]:
     """Every agenda item in a source (one for an item, one per punkt for a meeting).
 
-    `municipality` overrides what the source says or what is guessed from its text.
-    Closed and empty items load with `is_open`/no sections: they are not an error here.
-    A portal address (`https://HOST/vis?id=MEETING[&punktid=ITEM]`) is fetched first.
+    `municipality` overrides what the source says or what is guessed from its text; `format`
+    (a name from `format_names()`) skips detection. Closed and empty items load with
+    `is_open`/no sections: they are not an error here. A portal address
+    (`https://HOST/vis?id=MEETING[&punktid=ITEM]`) is fetched first.
     """
-    data: object
+    return parse_source(source, municipality=municipality, format=format).items
+
+
+def parse_source(
+    source: Source, *, municipality: str | None = None, format: str | None = None
+) -> Parsed:
+    """Like `load_items`, and says which format read the source."""
+    data: Decoded
     if isinstance(source, str) and is_url(source):
         origin, data = load_address(source)
     else:
-        origin, data = _decode(source)
-    try:
-        for name in FORMATS:
-            module = cast(FormatModule, import_module(name))
-            if module.detect(data):
-                return module.parse(data, origin=origin, municipality=municipality)
-    except RecursionError as exc:
-        raise InvalidAgendaItem("the input is nested too deeply", source=origin) from exc
-    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
-        # A parser bug must still reach the caller as a typed error, never as a KeyError.
-        message = f"internal parser error on this input ({type(exc).__name__}: {exc})"
-        raise InvalidAgendaItem(message, source=origin) from exc
+        origin, data = decode(source)
+    if format is not None:
+        name, module = _forced(format, origin)
+        return Parsed(name, _run(module, name, data, origin, municipality))
+    for module_name in FORMATS:
+        module = cast(FormatModule, import_module(module_name))
+        if _detect(module, data, origin):
+            return Parsed(
+                _detected_name(module, data), _run(module, None, data, origin, municipality)
+            )
+    for name, plugin in source_plugins(origin).items():
+        if _detect(plugin, data, origin, plugin=name):
+            return Parsed(name, _run(plugin, name, data, origin, municipality))
     raise _unrecognised(data, origin)
 
 
 def load_item(
-    source: Source, *, municipality: str | None = None, number: str | None = None
+    source: Source,
+    *,
+    municipality: str | None = None,
+    number: str | None = None,
+    format: str | None = None,
 ) -> AgendaItem:
     """Exactly one agenda item; `number` picks one punkt out of a meeting."""
-    items = load_items(source, municipality=municipality)
-    origin = _origin_name(source)
+    items = load_items(source, municipality=municipality, format=format)
+    origin = origin_name(source)
     if number is not None:
         items = [item for item in items if item.number == str(number)]
         if not items:
@@ -96,140 +132,125 @@ def load_item(
     return items[0]
 
 
-# --- decoding a source -----------------------------------------------------------------------
+def format_names() -> list[str]:
+    """Every name `format=` (and `casesummary parse --format`) accepts, plugins included."""
+    names = [n for m in FORMATS for n in cast(Any, import_module(m)).NAMES]
+    return names + sorted(source_plugins("<plugins>"))
 
 
-def _origin_name(source: object) -> str:
-    if isinstance(source, Path):
-        return str(source)
-    if isinstance(source, str) and is_url(source):
-        return redact(source.strip())
-    if isinstance(source, str) and _looks_like_path(source):
-        return source
-    if isinstance(source, dict):
-        return "<dict>"
-    return "<bytes>" if isinstance(source, bytes | bytearray) else "<string>"
+# --- running a format ----------------------------------------------------------------------
 
 
-def _decode(source: object) -> tuple[str, object]:
-    """(origin for messages, decoded JSON value or text)."""
-    if isinstance(source, dict):
-        return "<dict>", source
-    if isinstance(source, Path):
-        return str(source), _from_bytes(_read(source), str(source))
-    if isinstance(source, bytes | bytearray):
-        return "<bytes>", _from_bytes(bytes(source), "<bytes>")
-    if isinstance(source, str):
-        if _looks_like_path(source):
-            return source, _from_bytes(_read(Path(source)), source)
-        return "<string>", _from_text(source, "<string>")
+def _detect(module: FormatModule, data: Decoded, origin: str, *, plugin: str | None = None) -> bool:
+    if plugin is None:
+        return bool(module.detect(data))
+    try:
+        return bool(module.detect(data))
+    except Exception as exc:  # a plugin's bug must not read as the input's fault, nor crash
+        raise InvalidAgendaItem(
+            f"source plugin {plugin!r} failed while detecting ({type(exc).__name__}: {exc})",
+            source=origin,
+        ) from exc
+
+
+def _detected_name(module: Any, data: Decoded) -> str:
+    namer = getattr(module, "detected_name", None)
+    return str(namer(data)) if namer is not None else str(module.NAMES[0])
+
+
+def _forced(name: str, origin: str) -> tuple[str, FormatModule]:
+    for module_name in FORMATS:
+        module = import_module(module_name)
+        if name in cast(Any, module).NAMES:
+            return name, cast(FormatModule, module)
+    plugins = source_plugins(origin)
+    if name in plugins:
+        return name, plugins[name]
     raise InvalidAgendaItem(
-        f"expected a path, text, bytes or a dict, got {type(source).__name__}", source="<input>"
+        f"unknown format {name!r} (supported: {', '.join(format_names())})", source=origin
     )
 
 
-def _looks_like_path(text: str) -> bool:
-    """A one-line string that names a file rather than holding an item."""
-    if not text or len(text) > _MAX_PATH or "\n" in text or "\x00" in text:
-        return False
-    stripped = text.strip()
-    if not stripped or stripped[0] in "{[<":
-        return False
-    if stripped.lower().endswith(_PATH_SUFFIXES):
-        return True
+def _run(
+    module: FormatModule,
+    plugin: str | None,
+    data: Decoded,
+    origin: str,
+    municipality: str | None,
+) -> list[AgendaItem]:
     try:
-        return Path(text).is_file()
-    except (OSError, ValueError):
-        return False
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InvalidAgendaItem("no such file", source=path) from exc
-    except IsADirectoryError as exc:
-        raise InvalidAgendaItem("is a directory, not a file", source=path) from exc
-    except OSError as exc:
-        raise InvalidAgendaItem(
-            f"cannot read the file: {exc.strerror or exc}", source=path
-        ) from exc
-
-
-def _from_bytes(raw: bytes, origin: str) -> object:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return _from_text(raw.decode("utf-16"), origin)
-        except UnicodeDecodeError as exc:
-            raise InvalidAgendaItem("broken UTF-16 text", source=origin) from exc
-    if b"\x00" in raw:
-        raise InvalidAgendaItem("binary data, not text", source=origin)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8_error:
-        # Older Danish exports are Windows-1252; anything else is not text we can read.
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            raise InvalidAgendaItem(
-                f"not UTF-8 text (bad byte at offset {utf8_error.start})", source=origin
-            ) from utf8_error
-    return _from_text(text, origin)
-
-
-def _from_text(text: str, origin: str) -> object:
-    text = text.removeprefix("\ufeff")
-    stripped = text.strip()
-    if not stripped:
-        raise InvalidAgendaItem("empty input", source=origin)
-    sample = stripped[:4096]
-    controls = len(_CONTROL.findall(sample))
-    if controls > len(sample) // 100:
-        raise InvalidAgendaItem("binary data, not text", source=origin)
-    if stripped[0] not in "{[" and not origin.lower().endswith(".json"):
-        return text
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidAgendaItem(
-            f"not valid JSON: {exc.msg} (column {exc.colno})", source=origin, line=exc.lineno
-        ) from exc
+        items = module.parse(data, origin=origin, municipality=municipality)
     except RecursionError as exc:
-        raise InvalidAgendaItem("the JSON is nested too deeply", source=origin) from exc
-    if not isinstance(value, dict):
-        raise InvalidAgendaItem(
-            f"expected a JSON object (an item or a meeting), got a JSON {_json_kind(value)}",
-            source=origin,
-            line=1,
-        )
-    return value
+        raise InvalidAgendaItem("the input is nested too deeply", source=origin) from exc
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        # A parser bug must still reach the caller as a typed error, never as a KeyError.
+        who = f"source plugin {plugin!r}" if plugin else "internal parser"
+        message = f"{who} error on this input ({type(exc).__name__}: {exc})"
+        raise InvalidAgendaItem(message, source=origin) from exc
+    if plugin is not None:
+        check_items(items, plugin, origin)
+    return items
 
 
-def _json_kind(value: object) -> str:
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if value is None:
-        return "null"
-    return "number" if not isinstance(value, bool) else "boolean"
+# --- what an unsupported input looks like -------------------------------------------------
+
+SUPPORTED = (
+    "FirstAgenda portal JSON (an item or a meeting), FirstAgenda portal pages (HTML), "
+    "FirstAgenda agenda and minutes PDFs, SBSYS, eDoc and Acadre XML exports, "
+    "minutes text ('Punkt N: …') and one item as text with its own headings"
+)
 
 
-def _unrecognised(data: object, origin: str) -> InvalidAgendaItem:
+def _unrecognised(data: Decoded, origin: str) -> InvalidAgendaItem:
     if isinstance(data, dict):
         keys = ", ".join(sorted(str(k) for k in list(data)[:8])) or "none"
         return InvalidAgendaItem(
             "a JSON object that is neither an agenda item nor a meeting "
-            f"(expected 'Navn'/'Caption' or 'Dagsordenpunkter'; found keys: {keys})",
+            f"(expected 'Navn'/'Caption' or 'Dagsordenpunkter'; found keys: {keys}). "
+            f"Supported: {SUPPORTED}",
             source=origin,
             field="<root>",
         )
+    if isinstance(data, XmlInput):
+        namespace = f" in namespace {data.namespace}" if data.namespace else ""
+        return InvalidAgendaItem(
+            f"XML with root element <{data.root_name}>{namespace}, which no supported format "
+            "has (SBSYS: <Publication> or <Dagsorden>; eDoc: <Meeting> or Fujitsu's <Root>; "
+            f'Acadre: <root> with <table name="agenda">). Supported: {SUPPORTED}',
+            source=origin,
+        )
+    if isinstance(data, HtmlInput):
+        title = data.title()
+        named = f" (title {title!r})" if title else ""
+        return InvalidAgendaItem(
+            f"an HTML page of an unknown site{named}: not a FirstAgenda portal page "
+            f"(no 'punktrow' agenda rows). Supported: {SUPPORTED}",
+            source=origin,
+        )
+    if isinstance(data, PdfInput):
+        return InvalidAgendaItem(
+            f"a PDF that is not a FirstAgenda agenda or minutes. Supported: {SUPPORTED}",
+            source=origin,
+        )
     return InvalidAgendaItem(
         "no recognisable agenda item: expected 'Punkt N: <title>' lines (minutes) or an "
-        "item's own headings (Beslutningstema, Indstilling, Sagsfremstilling, …)",
+        "item's own headings (Beslutningstema, Indstilling, Sagsfremstilling, …). "
+        f"Supported: {SUPPORTED}",
         source=origin,
         line=1,
     )
 
 
-__all__ = ["FORMATS", "FormatModule", "Source", "load_item", "load_items"]
+__all__ = [
+    "FORMATS",
+    "FormatModule",
+    "HtmlInput",
+    "Parsed",
+    "PdfInput",
+    "Source",
+    "XmlInput",
+    "format_names",
+    "load_item",
+    "load_items",
+    "parse_source",
+]

@@ -21,6 +21,11 @@ def clean_line(line: str) -> str:
     return _HSPACE.sub(" ", _INVISIBLE.sub("", line)).strip()
 
 
+def clean_text(text: str) -> str:
+    """Text with runs of spaces folded and invisible characters removed; line breaks kept."""
+    return _HSPACE.sub(" ", _INVISIBLE.sub("", text))
+
+
 def normalise_text(text: str) -> str:
     """Lines cleaned, no leading/trailing blank lines, at most one blank line in a row."""
     text = _HSPACE.sub(" ", _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))

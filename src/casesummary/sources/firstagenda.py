@@ -27,7 +27,9 @@ from casesummary.sources._text import (
     normalise_text,
     split_title,
 )
-from casesummary.sources.html import TooDeeplyNested, html_sections, html_text
+from casesummary.sources.html import HtmlSection, TooDeeplyNested, html_sections, html_text
+
+NAMES = ("firstagenda-item", "firstagenda-meeting")
 
 _TITLE = ("Navn", "Caption", "Titel", "Title", "Overskrift")
 _NUMBER = ("Punktnummer", "Number", "Nummer")
@@ -159,6 +161,11 @@ def detect(data: object) -> bool:
     return _is_meeting(data) or _is_item(data)
 
 
+def detected_name(data: object) -> str:
+    """The format name of a detected input: a meeting or one item."""
+    return NAMES[1] if _is_meeting(data) else NAMES[0]
+
+
 # --- parsing ---------------------------------------------------------------------------------
 
 
@@ -277,11 +284,24 @@ def _sections(r: _Reader, raw: dict[str, Any], path: str) -> list[Section]:
             parts = html_sections(body)
         except TooDeeplyNested as exc:
             raise r.error(str(exc), here + "Html") from exc
-        for part in parts:
-            hint = _HINTS.get((part.hint or "").casefold())
-            heading = part.heading or name or (hint[0] if hint else "Tekst")
-            blocks.append((heading, part.text, hint[1] if hint else None))
+        blocks += html_blocks(parts, name)
     return make_sections(blocks)
+
+
+def html_blocks(
+    parts: list[HtmlSection], name: str | None = None
+) -> list[tuple[str, str, SectionKind | None]]:
+    """(heading, text, hinted kind) blocks of portal HTML split at its headings.
+
+    A part without a heading is named by the field (`name`), else by its span class's hint,
+    else "Tekst"; the class hint gives the kind only where the heading's wording does not.
+    """
+    blocks: list[tuple[str, str, SectionKind | None]] = []
+    for part in parts:
+        hint = _HINTS.get((part.hint or "").casefold())
+        heading = part.heading or name or (hint[0] if hint else "Tekst")
+        blocks.append((heading, part.text, hint[1] if hint else None))
+    return blocks
 
 
 def _decision(r: _Reader, raw: dict[str, Any], path: str) -> str | None:

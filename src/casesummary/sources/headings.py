@@ -9,6 +9,7 @@ heading is only recognisable by its wording, so it accepts the vocabulary below 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from casesummary.item import SectionKind
 
@@ -16,7 +17,13 @@ from casesummary.item import SectionKind
 _LEADING_DATE = re.compile(r"^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\s+")
 _SUPPLEMENT = re.compile(r"^(?:supplerende|opdateret|revideret|ny|nyt)\s+")
 _ECONOMY = re.compile(r"^økonomi(?:sk|ske)?(?:\s|,|$)")
-_DECISION = re.compile(r"^beslutning(?:\s|$)|^beslutninger?\s+i\s|^afgørelse(?:\s|$)")
+_DECISION = re.compile(
+    r"^beslutning(?:er)?(?:\s|$)|^afgørelse(?:\s|$)"
+    # "Sundheds- og Forebyggelsesudvalgets beslutning den 04.12.2012 Punkt 2" (eDoc)
+    r"|^\S.{0,80}s beslutning(?:\s+(?:den|d\.)\s+\d.*)?$"
+)
+# A known heading of kind `other` that carries the body's name: "Borgmesterens Afdelings påtegning".
+_ENDORSEMENT = re.compile(r"^\S.{0,60}\bpåtegning$")
 
 _EXACT: dict[str, SectionKind] = {
     "sagsresumé": SectionKind.SUMMARY,
@@ -27,6 +34,12 @@ _EXACT: dict[str, SectionKind] = {
     "kort resume": SectionKind.SUMMARY,
     "beslutningstema": SectionKind.SUMMARY,
     "sammenfatning": SectionKind.SUMMARY,
+    "sammendrag": SectionKind.SUMMARY,
+    "præsentation": SectionKind.SUMMARY,
+    "beslutningspunkter": SectionKind.RECOMMENDATION,
+    "det indstilles": SectionKind.RECOMMENDATION,
+    "forvaltningen foreslår": SectionKind.RECOMMENDATION,
+    "forslag til beslutning": SectionKind.RECOMMENDATION,
     "indstilling": SectionKind.RECOMMENDATION,
     "forvaltningens indstilling": SectionKind.RECOMMENDATION,
     "administrationens indstilling": SectionKind.RECOMMENDATION,
@@ -34,6 +47,7 @@ _EXACT: dict[str, SectionKind] = {
     "sagsfremstilling": SectionKind.PRESENTATION,
     "sagsbeskrivelse": SectionKind.PRESENTATION,
     "beslutning": SectionKind.DECISION,
+    "beslutninger": SectionKind.DECISION,
     "baggrund": SectionKind.BACKGROUND,
     "retligt grundlag": SectionKind.LEGAL,
     "retsgrundlag": SectionKind.LEGAL,
@@ -58,10 +72,18 @@ _OTHER_HEADINGS = frozenset(
         "klima-, miljø- og bæredygtighedsmæssige konsekvenser",
         "miljømæssige konsekvenser",
         "kommunikation",
+        "sagsforløb",
+        "tidligere behandling",
+        "beslutningen træffes af",
+        "beslutningskompetence",
+        "kompetence",
+        "høringssvar",
+        "begrundelse",
     }
 )
 
 
+@lru_cache(maxsize=8192)
 def normalise_heading(heading: str) -> str:
     """Heading folded for comparison: case, spaces, trailing colon, a date and "Supplerende"."""
     text = " ".join(heading.split()).casefold().rstrip(":").strip()
@@ -79,9 +101,15 @@ def classify(heading: str) -> SectionKind:
         return SectionKind.ECONOMY
     if text.endswith(" indstilling"):
         return SectionKind.RECOMMENDATION
-    if _DECISION.match(text) and not text.startswith("beslutningstema"):
+    if _DECISION.match(text) and not text.startswith(("beslutningstema", "beslutningen ")):
         return SectionKind.DECISION
     return SectionKind.OTHER
+
+
+def is_known_other(heading: str) -> bool:
+    """Whether a heading of kind `other` is one the vocabulary knows ("Sagsforløb", "Bilag")."""
+    text = normalise_heading(heading)
+    return text in _OTHER_HEADINGS or _ENDORSEMENT.match(text) is not None
 
 
 def is_known_heading(line: str, kinds: frozenset[SectionKind] | None = None) -> bool:
@@ -98,4 +126,4 @@ def is_known_heading(line: str, kinds: frozenset[SectionKind] | None = None) -> 
         # Prose that merely starts with "Økonomi…" or "Beslutning…" is not a heading.
         text = normalise_heading(line)
         return text in _EXACT or len(text.split()) <= 12
-    return normalise_heading(line) in _OTHER_HEADINGS
+    return is_known_other(line)

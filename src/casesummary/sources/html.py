@@ -90,7 +90,7 @@ _TABLE_ROWS = frozenset({"table", "thead", "tbody", "tfoot", "tr"})
 #: Deeper than this is junk, not a document: HTML parsers slow down with depth (lexbor checks
 #: the stack of open elements at each end tag), so such input is refused before parsing.
 MAX_DEPTH = 2000
-_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*?(/?)>")
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
 # Void and self-closing-by-context tags do not make the tree deeper.
 _FLAT = frozenset(
     {
@@ -98,6 +98,7 @@ _FLAT = frozenset(
         *("track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"),
     }
 )
+_FLAT = _FLAT | {name.upper() for name in _FLAT}
 
 
 class TooDeeplyNested(ValueError):
@@ -108,9 +109,10 @@ def _check_depth(html: str) -> None:
     if html.count("<") <= MAX_DEPTH:
         return  # fewer tags than the limit cannot nest deeper than it
     depth = 0
-    for match in _TAG_TOKEN.finditer(html):
-        closing, name, self_closing = match.groups()
-        if self_closing or name.lower() in _FLAT:
+    # Tag names only (attributes are not scanned): a self-closing `<x/>` counts as opening,
+    # which can only overestimate the depth.
+    for closing, name in _TAG_TOKEN.findall(html):
+        if name in _FLAT or name.lower() in _FLAT:
             continue
         depth += -1 if closing else 1
         if depth > MAX_DEPTH:
@@ -191,6 +193,17 @@ def _list_marker(kind: str, index: int) -> str:
     return f"{index}. "
 
 
+_LIST_STYLES = {"upper-alpha": "A", "upper-latin": "A", "lower-alpha": "a", "lower-latin": "a"}
+
+
+def _style_list_type(style: str | None) -> str | None:
+    """The `<ol type>` a CSS `list-style-type` stands for ("upper-alpha" -> "A")."""
+    if not style or "list-style-type" not in style:
+        return None
+    match = re.search(r"list-style-type\s*:\s*([a-z\-]+)", style)
+    return _LIST_STYLES.get(match.group(1)) if match else None
+
+
 def _int_attr(value: str | None, default: int) -> int:
     try:
         return int(value) if value is not None else default
@@ -252,7 +265,7 @@ def _walk(root: Any, *, split: bool) -> list[HtmlSection]:
                 pre_depth += 1
             if tag == "ol":
                 attrs = node.attributes
-                kind = attrs.get("type") or "1"
+                kind = attrs.get("type") or _style_list_type(attrs.get("style")) or "1"
                 lists.append([kind, _int_attr(attrs.get("start"), 1)])
             elif tag == "ul":
                 lists.append(["ul", 1])
@@ -300,6 +313,16 @@ def html_sections(html: str) -> list[HtmlSection]:
     if body is None:
         return []
     return [s for s in _walk(body, split=True) if s.heading or s.text]
+
+
+def node_sections(node: Any) -> list[HtmlSection]:
+    """Like `html_sections`, for a node of a page already parsed (a portal page's item body)."""
+    return [s for s in _walk(node, split=True) if s.heading or s.text]
+
+
+def check_depth(html: str) -> None:
+    """Raise TooDeeplyNested for HTML nested deeper than `MAX_DEPTH` (check before parsing)."""
+    _check_depth(html)
 
 
 def html_text(html: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from casesummary.danish import guess_municipality, parse_danish_date
 from casesummary.exceptions import InvalidAgendaItem
@@ -20,6 +21,8 @@ from casesummary.sources._lines import blocks_and_attachments
 from casesummary.sources._text import clean_line, split_title
 from casesummary.sources.headings import classify, is_known_heading
 
+NAMES = ("item-text",)
+
 _NUMBER_TITLE = re.compile(r"^(\d{1,4}[a-z]?)\.\s+(\S.{0,300})$")
 _CASE_NUMBER = re.compile(r"^Sags?\s*nr\.?\s*:?\s*(\S.*)$", re.IGNORECASE)
 _DOC_NUMBER = re.compile(r"^Dok(?:ument)?\.?\s*nr\.?\s*:?\s*(\S.*)$", re.IGNORECASE)
@@ -27,6 +30,12 @@ _OPENNESS = re.compile(r"^(Åbent|Åben|Lukket)(?:\s+punkt)?$", re.IGNORECASE)
 _COMMITTEE = re.compile(r"^(?:Kompetence|Udvalg|Beslutningskompetence)\s*:\s*(\S.*)$")
 _DATE = re.compile(r"^(?:Mødedato|Dato)\s*:?\s+(\S.*)$")
 _HEADER_LINES = 15
+# One header line carrying several fields: "Sagsnr.: 330-2015-51128 Dok.nr.: 330-… Åbent".
+_LABEL = re.compile(
+    r"(?:(?<=\s)|^)(Sags?\s*nr\.?|Dok(?:ument)?\.?\s*nr\.?|Kompetence|Udvalg|Mødedato)\s*:\s*",
+    re.IGNORECASE,
+)
+_TRAILING_OPENNESS = re.compile(r"\s+(Åbent|Åben|Lukket)(?:\s+punkt)?$", re.IGNORECASE)
 _CORE = frozenset(
     {
         SectionKind.SUMMARY,
@@ -68,26 +77,30 @@ def parse(data: object, *, origin: str | None, municipality: str | None) -> list
     """Exactly one AgendaItem."""
     if not isinstance(data, str):
         raise InvalidAgendaItem("expected text", source=origin)
+    fields = item_fields(data, origin=origin)
+    fields.update(
+        source_format=SourceFormat.ITEM_TEXT,
+        municipality=municipality or guess_municipality([data]),
+    )
+    return [make_item(fields, origin=origin)]
+
+
+def item_fields(data: str, *, origin: str | None) -> dict[str, Any]:
+    """The AgendaItem fields one item's text gives (header, sections, attachments)."""
     lines = [clean_line(line) for line in data.splitlines()]
     fields, body = _header(lines, origin)
     blocks, attachments = blocks_and_attachments(lines[body:], is_known_heading)
     for heading, _, _ in blocks:
         if fields.get("meeting_date") is None and classify(heading) is SectionKind.DECISION:
             fields["meeting_date"] = parse_danish_date(heading)
-    sections = make_sections(blocks)
-    fields.update(
-        source_format=SourceFormat.ITEM_TEXT,
-        municipality=municipality or guess_municipality([data]),
-        sections=sections,
-        attachments=tuple(attachments),
-    )
-    return [make_item(fields, origin=origin)]
+    fields.update(sections=make_sections(blocks), attachments=tuple(attachments))
+    return fields
 
 
-def _header(lines: list[str], origin: str | None) -> tuple[dict[str, object], int]:
+def _header(lines: list[str], origin: str | None) -> tuple[dict[str, Any], int]:
     """The fields the header gives, and the index of the first body line."""
     raw_title: str | None = None
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     open_: bool | None = None
     seen = 0
     index = 0
@@ -98,6 +111,15 @@ def _header(lines: list[str], origin: str | None) -> tuple[dict[str, object], in
         seen += 1
         if seen > _HEADER_LINES:
             break
+        if (several := _several_fields(line)) is not None:
+            for name, value in several.items():
+                if name == "open":
+                    open_ = value == "yes"
+                elif name == "meeting_date":
+                    fields.setdefault(name, _date(value))
+                else:
+                    fields.setdefault(name, value)
+            continue
         if match := _NUMBER_TITLE.match(line):
             fields.setdefault("number", match.group(1))
             raw_title = raw_title or match.group(2)
@@ -124,6 +146,31 @@ def _header(lines: list[str], origin: str | None) -> tuple[dict[str, object], in
     return _finish(fields, raw_title, open_, origin), index
 
 
+def _several_fields(line: str) -> dict[str, str] | None:
+    """The fields of a line holding two or more of them, or None for an ordinary line."""
+    labels = list(_LABEL.finditer(line))
+    openness = _TRAILING_OPENNESS.search(line)
+    if not labels or labels[0].start() != 0 or (len(labels) < 2 and openness is None):
+        return None
+    end = openness.start() if openness else len(line)
+    out: dict[str, str] = {}
+    for index, label in enumerate(labels):
+        stop = labels[index + 1].start() if index + 1 < len(labels) else end
+        value = line[label.end() : stop].strip()
+        name = label.group(1).casefold().replace(" ", "")
+        if not value:
+            continue
+        if name.startswith("sag"):
+            out.setdefault("case_number", value)
+        elif name in ("kompetence", "udvalg"):
+            out.setdefault("committee", value)
+        elif name == "mødedato":
+            out.setdefault("meeting_date", value)
+    if openness is not None:
+        out["open"] = "no" if openness.group(1).casefold() == "lukket" else "yes"
+    return out
+
+
 def _next_line(lines: list[str], index: int) -> str:
     return next((line for line in lines[index + 1 :] if line), "")
 
@@ -133,8 +180,8 @@ def _date(text: str) -> date | None:
 
 
 def _finish(
-    fields: dict[str, object], raw_title: str | None, open_: bool | None, origin: str | None
-) -> dict[str, object]:
+    fields: dict[str, Any], raw_title: str | None, open_: bool | None, origin: str | None
+) -> dict[str, Any]:
     if not raw_title:
         raise InvalidAgendaItem("no title line before the first heading", source=origin, line=1)
     title, case_type, closed = split_title(raw_title)
