@@ -18,7 +18,7 @@ from casesummary.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[3]
 PINNED = {
-    "extractive-v2": "b7ded259a6e833d38a0355facaf42142ef787ed26a866341dbec9d695c58d4d3",
+    "extractive-v2": "ae2838aac24df12da238502a074a67a49a04e4784cbff78be56e3ee52ab65aa0",
 }
 
 

@@ -120,6 +120,9 @@ def usable(sentence: str) -> bool:
     )
 
 
+_LABEL = re.compile(r"(?<![\w.])[A-ZÆØÅ][\wæøå.]*:\s+\S")
+
+
 def reads_as_prose(sentence: str) -> bool:
     """Danish prose is about a third function words and mostly lower case; text interleaved from
     PDF columns, tables and header rows is neither."""
@@ -131,10 +134,12 @@ def reads_as_prose(sentence: str) -> bool:
     function = sum(t.strip(",.;:()").casefold() in stop for t in words_only)
     capitals = sum(t[:1].isupper() for t in words_only[1:])
     numbers = sum(any(c.isdigit() for c in t) for t in tokens)
+    labels = len(_LABEL.findall(sentence))  # "Udvalg: Byrådet Dato: 26-03-2025 …"
     return (
-        function / len(words_only) >= 0.15
+        function >= 1
         and capitals / len(words_only) <= 0.5
         and numbers / len(tokens) <= 0.35
+        and labels < 2
     )
 
 

@@ -9,13 +9,14 @@ from casesummary.backends.baseline._text import (
     cue_pattern,
     lines,
     lower_first,
+    reads_as_prose,
     shorten,
     strip_end,
     title_kind,
     upper_first,
     usable,
 )
-from casesummary.danish import is_negated, sentences
+from casesummary.danish import is_negated, known_municipality, sentences
 from casesummary.item import AgendaItem, SectionKind
 
 _MAX_POINT = 250
@@ -92,9 +93,10 @@ def _candidates(item: AgendaItem, summary: str) -> list[tuple[str, bool]]:
             if line.listed and not listed_in_summary:
                 continue
             for sentence in [line.text] if line.listed else sentences(line.text):
-                if sentence in summary or not (
-                    usable(sentence) or (listed_in_summary and len(sentence.split()) >= 5)
-                ):
+                listed_point = (
+                    listed_in_summary and len(sentence.split()) >= 5 and reads_as_prose(sentence)
+                )
+                if sentence in summary or not (usable(sentence) or listed_point):
                     continue
                 found.append((sentence, listed_in_summary))
     return found
@@ -175,6 +177,8 @@ def _subject(item: AgendaItem) -> str:
     if title.isupper():
         title = title.lower()
     words = title.split()
+    if len(words) == 1 and known_municipality(words[0]):
+        return "sagen"  # a parser took the municipality's name for the title
     if len(words) < 2 and (not words or words[0].casefold() in _EMPTY_TITLES or title.islower()):
         return "sagen"
     return lower_first(title)
@@ -203,7 +207,7 @@ def _budget_amount(text: str, *, economy: bool = False) -> str | None:
     for match in _AMOUNT.finditer(text):
         before = text[max(0, match.start() - 60) : match.start()].casefold()
         after = text[match.end() : match.end() + 25].casefold()
-        if _RATE.match(after) or _NOT_COST.search(before):
+        if _RATE.match(after) or _NOT_COST.search(before) or _INCOME.match(after):
             continue
         if economy or _COST_NOUN.search(before):
             return match.group(0)
@@ -213,8 +217,9 @@ def _budget_amount(text: str, *, economy: bool = False) -> str | None:
 _RATE = re.compile(r"\s*(?:pr\.?|per|om året|om måneden|årligt|månedligt|/|i timen|i husleje)")
 _COST_NOUN = re.compile(
     r"(?:udgift|bevilling|budget|anlægssum|koste|ramme|pulje|samlet|i alt|finansier|beløb"
-    r"|stilling|lønsum)"
+    r"|stilling|lønsum|tilskud|forhøje)"
 )
+_INCOME = re.compile(r"[\s\w.,]{0,25}?\bfra\s+(?:EU|staten|puljen|fonden|[A-ZÆØÅ])")
 _NOT_COST = re.compile(
     r"(?:indtægt|besparelse|mindreudgift|tilskud|egenbetaling|husleje|leje)[\wæøå]*"
     r"\s+(?:på\s+|af\s+)?(?:ca\.\s+)?$"
