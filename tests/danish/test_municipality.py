@@ -103,6 +103,7 @@ def test_there_are_98_municipalities() -> None:
         ("kk.dk", "København"),
         ("www.bronderslev.dk", "Brønderslev"),
         ("www.sonderborgkommune.dk", "Sønderborg"),
+        ("jbd@balk.dk", "Ballerup"),
         ("trung.dk", None),
         ("example.com", None),
     ],

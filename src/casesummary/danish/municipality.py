@@ -135,6 +135,8 @@ _HOST_ALIASES = {
     "brk": "Bornholm",
     "egekom": "Egedal",
     "aarhuskommune": "Aarhus",
+    "balk": "Ballerup",
+    "vhk": "Vesthimmerland",
 }
 # The council's own name next to the municipality's: "Aarhus Byråd", "Ishøj Rådhus".
 _COUNCIL = (
@@ -211,7 +213,7 @@ def bare_name(municipality: str) -> str:
 def municipality_of_host(host: str) -> str | None:
     """The municipality a web host belongs to: 'dagsordner.holbaek.dk' -> 'Holbæk',
     'www.rk.dk' -> 'Rødovre'; None for hosts that name none ('trung.dk')."""
-    labels = host.casefold().split("://")[-1].split("/")[0].split(".")
+    labels = host.casefold().split("://")[-1].split("/")[0].rsplit("@", 1)[-1].split(".")
     if len(labels) < 2 or labels[-1] != "dk":
         return None
     return _BY_HOST.get(labels[-2])

@@ -166,6 +166,12 @@ def test_a_decision_only_item_is_not_called_empty() -> None:
             "Bør kommunen godkende budgettet for 2026?",
         ),
         (
+            "Det indstilles, at\n1) forslag til Lokalplan nr. 1204 vedtages endeligt,\n2) forslag"
+            " til Tillæg nr. 137 til Kommuneplan 2017 vedtages endeligt,\n3) indsigelser besvares.",
+            "Bør kommunen vedtage forslaget til Lokalplan nr. 1204 og forslaget til Tillæg nr. 137"
+            " til Kommuneplan 2017 endeligt?",
+        ),
+        (
             "Forvaltningen indstiller, at orienteringen tages til efterretning.",
             "Bør kommunen tage orienteringen om budgetopfølgning til efterretning?",
         ),
@@ -305,3 +311,45 @@ def test_the_municipality_is_found_wherever_the_text_names_it(
         **fields,
     )
     assert extract(item, TAXONOMY).question.startswith(f"Bør {expected} ")
+
+
+# The Indstilling fields of the shared SBSYS sample (real/ballerup-kmb-it-udvalget-2013-05-15
+# .sbsys.xml) as their CDATA holds them: HTML with entities, as a parser that does not render it
+# would pass it on.
+SBSYS_FIELDS = [
+    (
+        '<p>\n\tCenter&nbsp;for IT og Digitalisering&nbsp;indstiller, at</p>\n<ol start="1"'
+        ' style="list-style-type: upper-alpha">\n\t<li>\n\t\tGennemf&oslash;relse af pilottest'
+        " for KMB IT-udvalgets medlemmer for en standard it-arbejdsplads for den kommende"
+        " valgperiode&nbsp;godkendes.</li>\n\t<li>\n\t\tPilottesten gennemf&oslash;res fra"
+        " september til november 2013.</li>\n</ol>\n<p>\n\t&nbsp;</p>\n",
+        "Bør Ballerup Kommune godkende gennemførelsen af pilottest for KMB IT-udvalgets medlemmer"
+        " for en standard it-arbejdsplads for den kommende valgperiode?",
+    ),
+    (
+        '<p>\n\tCenter for&nbsp;It og Digitalisering indstiller, at</p>\n<ol start="1"'
+        ' style="list-style-type: upper-alpha">\n\t<li>\n\t\tIndf&oslash;relse af systemet SAPA'
+        " (Sagsoverblik/Partskontakt) dr&oslash;ftes.</li>\n</ol>\n",
+        "Bør Ballerup Kommune drøfte indførelsen af systemet SAPA (Sagsoverblik/Partskontakt)?",
+    ),
+    (
+        '<p>\n\tCenter for&nbsp;It og Digitalisering indstiller, at</p>\n<ol start="1"'
+        ' style="list-style-type: upper-alpha">\n\t<li>\n\t\tRegler&nbsp;for indk&oslash;b af'
+        " it-udstyr tages til efterretning.</li>\n</ol>\n<p>\n\t&nbsp;</p>\n",
+        "Bør Ballerup Kommune tage reglerne for indkøb af it-udstyr til efterretning?",
+    ),
+]
+
+
+@pytest.mark.parametrize(("html", "expected"), SBSYS_FIELDS)
+def test_markup_in_the_recommendation_is_read_as_text(html: str, expected: str) -> None:
+    item = _item(
+        "Punkt",
+        ("Indstilling", SectionKind.RECOMMENDATION, html),
+        recommendation=html,
+        committee="KMB IT-udvalget",
+        municipality="Ballerup",
+    )
+    result = extract(item, TAXONOMY)
+    assert result.question == expected
+    assert answer_defects(item, result) == []

@@ -91,7 +91,7 @@ def _strip_lead_in(text: str) -> str:
         inline = "at" in joiner.casefold() and not re.search(r"[\n:;]", joiner + rest[:4])
         if inline and re.match(r"\d{1,2}\.\s+[a-zæøå]", rest):
             rest = "at " + rest  # "at 1. stedfortræder …": an ordinal, not a list marker
-        elif "at" in joiner.casefold() and not _ITEM_MARKER.match(rest):
+        elif re.search(r"\bat\b[ \t,:;]*\Z", joiner, re.I) and not _ITEM_MARKER.match(rest):
             rest = "at " + rest  # keep "at": a capital after it marks a name ("at Børsbroen …")
     return rest
 

@@ -42,18 +42,60 @@ def question_for(item: AgendaItem, municipality: str | None) -> str:
     for source in recommendation_sources(item):
         found = clauses(source)
         for wanted in _ORDER:
-            for clause in found:
+            for index, clause in enumerate(found):
                 if clause.kind != wanted:
                     continue
                 question = _ask(who, clause, title, municipality)
                 if question:
-                    return question
+                    return _summarised(who, question, found[index + 1 :], title, municipality)
     for clause in clauses(decision_text(item)):
         if clause.kind in _ORDER:
             question = _ask(who, clause, title, municipality)
             if question:
                 return question
     return _title_question(item, who, municipality)
+
+
+def _summarised(
+    who: str, question: str, following: list[Clause], title: str, municipality: str | None
+) -> str:
+    """Parallel decisions in one question: "vedtage forslaget til X endeligt" + "vedtage
+    forslaget til Y endeligt" -> "vedtage forslaget til X og forslaget til Y endeligt". Only
+    clauses right after the first, with its verb, its object's head and its last word."""
+    first = question[len(f"Bør {who} ") : -1].split(" ")
+    objects = [first[1:]]
+    for clause in following[:3]:
+        if clause.kind != ClauseKind.DECISION:
+            break
+        phrase = to_phrase(clause.text)
+        other = tidy(phrase, municipality).split(" ") if phrase else []
+        if len(other) < 3 or len(first) < 3:
+            break
+        shared_end = other[-1] == first[-1] and first[-1] in _SHARED_ENDINGS
+        short = len(other) <= 9 and len(first) <= 9 and first[-1] not in _SHARED_ENDINGS
+        same = (
+            len(other) >= 3
+            and other[0] == first[0]
+            and other[1] == first[1]
+            and other[1] not in _DETERMINERS
+            and (shared_end or short)
+        )
+        if not same:
+            break
+        objects.append(other[1:])
+    if len(objects) == 1:
+        return question
+    tail = first[-1] if first[-1] in _SHARED_ENDINGS else ""
+    parts = [" ".join(o[:-1] if tail else o) for o in objects]
+    joined = ", ".join(parts[:-1]) + f" og {parts[-1]}"
+    phrase = " ".join(p for p in (first[0], joined, tail) if p)
+    if len(f"Bør {who} {phrase}?") > _MAX_QUESTION:
+        return question
+    return _fit(who, phrase) or question
+
+
+_DETERMINERS = frozenset({"en", "et", "den", "det", "de", "denne", "dette", "disse"})
+_SHARED_ENDINGS = frozenset({"endeligt", "foreløbigt"})
 
 
 def _ask(who: str, clause: Clause, title: str, municipality: str | None) -> str | None:
