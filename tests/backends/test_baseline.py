@@ -349,7 +349,7 @@ def test_is_a_backend_named_baseline() -> None:
     backend = get_backend("baseline")
     assert isinstance(backend, BaselineBackend)
     assert isinstance(backend, Backend)
-    assert (backend.name, backend.model) == ("baseline", "extractive-v1")
+    assert (backend.name, backend.model) == ("baseline", "extractive-v2")
 
 
 def test_spec_with_options_is_rejected() -> None:
@@ -422,7 +422,9 @@ def test_question_turns_a_passive_approval_into_the_act_itself(taxonomy: Taxonom
 
 def test_question_finds_the_municipality_in_the_text_when_not_given(taxonomy: Taxonomy) -> None:
     result = extract(slagelse_jobfokus(), taxonomy)
-    assert result.question.startswith("Bør Slagelse Kommune godkende, at Jobcentret arbejder")
+    # "…at Udvalget godkender, at Jobcentret arbejder videre …": the inner clause, with its own
+    # agent, is what is decided ("lade Jobcentret arbejde videre", as the golden answer asks).
+    assert result.question.startswith("Bør Slagelse Kommune lade Jobcentret arbejde videre")
 
 
 def test_question_skips_a_negated_option(taxonomy: Taxonomy) -> None:
@@ -444,8 +446,7 @@ def test_question_skips_a_negated_option(taxonomy: Taxonomy) -> None:
 def test_question_falls_back_to_the_title(taxonomy: Taxonomy) -> None:
     item = hvidovre_ukrainere().model_copy(update={"recommendation": None, "sections": ()})
     assert extract(item, taxonomy).question == (
-        "Bør Hvidovre Kommune gennemføre forslaget om midlertidig boligplacering af ukrainere i"
-        " 2026?"
+        "Bør Hvidovre Kommune godkende sagen om midlertidig boligplacering af ukrainere i 2026?"
     )
     briefing = item.model_copy(update={"case_type": "Orientering"})
     assert extract(briefing, taxonomy).question == (
@@ -458,9 +459,7 @@ def test_question_without_a_known_municipality_asks_about_the_municipality(
     taxonomy: Taxonomy,
 ) -> None:
     item = AgendaItem(source_format=SourceFormat.ITEM_TEXT, title="Nyt flagregulativ")
-    assert extract(item, taxonomy).question == (
-        "Bør kommunen gennemføre forslaget om nyt flagregulativ?"
-    )
+    assert extract(item, taxonomy).question == "Bør kommunen godkende sagen om nyt flagregulativ?"
 
 
 # --- summary, pros and cons --------------------------------------------------------------

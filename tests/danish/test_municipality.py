@@ -80,3 +80,63 @@ def test_municipality_from_a_councils_name() -> None:
     )
     assert municipality_from_committee("Økonomiudvalget") is None
     assert municipality_from_committee(None) is None
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("København", "Københavns Kommune"),
+        ("Københavns Kommune", "Københavns Kommune"),
+        ("Nordfyn", "Nordfyns Kommune"),
+        ("Vesthimmerland", "Vesthimmerlands Kommune"),
+        ("Bornholm", "Bornholms Regionskommune"),
+        ("Region Midtjylland", "Region Midtjylland"),
+        ("aarhus", "Aarhus Kommune"),
+    ],
+)
+def test_official_names(given: str, expected: str) -> None:
+    assert danish.municipality_name(given) == expected
+
+
+def test_there_are_98_municipalities() -> None:
+    assert len(danish.MUNICIPALITIES) == 98
+    assert danish.known_municipality("Københavns") == "København"
+    assert danish.known_municipality("Kommunen") is None
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("dagsordner.holbaek.dk", "Holbæk"),
+        ("https://referater.aalborg.dk/vis", "Aalborg"),
+        ("www.rk.dk", "Rødovre"),
+        ("kk.dk", "København"),
+        ("www.bronderslev.dk", "Brønderslev"),
+        ("www.sonderborgkommune.dk", "Sønderborg"),
+        ("jbd@balk.dk", "Ballerup"),
+        ("trung.dk", None),
+        ("example.com", None),
+    ],
+)
+def test_municipality_of_host(host: str, expected: str | None) -> None:
+    assert danish.municipality_of_host(host) == expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["Aarhus Byråd vedtog budgettet."], "Aarhus"),
+        (["Byrådet i Vejen mødes i morgen."], "Vejen"),
+        (["Mødested: Brønderslev Rådhus"], "Brønderslev"),
+        (["Borgerrepræsentationen godkender budgettet."], "København"),
+        (["Se https://dagsordner.holbaek.dk/punkt/3 for bilag."], "Holbæk"),
+        (["Københavns Kommune betaler."], "København"),
+        (["Rødovre Kommunale Fjernvarmeforsyning", "Stevns Kommuneplan 2021"], None),
+        (
+            ["Billund og Aalborg har gjort det.", "Frederiksberg Kommune indfører ordningen."],
+            "Frederiksberg",
+        ),
+    ],
+)
+def test_find_municipality(texts: list[str], expected: str | None) -> None:
+    assert danish.find_municipality(texts) == expected

@@ -96,3 +96,44 @@ def test_hedges() -> None:
     assert danish.is_hedged("Det kan føre til ventetid")
     assert not danish.is_hedged("Udgifterne stiger")
     assert danish.stem("risikoen") in danish.hedge_stems()
+
+
+@pytest.mark.parametrize(
+    ("question", "defect"),
+    [
+        ("Bør Aarhus Kommune bilag 1?", "not an infinitive"),
+        ("Bør kommunen tillæg 1 til Lokalplan 145 vedtages?", "not an infinitive"),
+        ("Bør kommunen godkende dagsordenen bliver?", "ends in the verb form"),
+        ("Bør Aalborg Kommune godkende?", "no object"),
+        ("Bør kommunen godkende testkommune for?", "ends in 'for'"),
+        ("Bør kommunen godkende godkende planen?", "repeats"),
+        ("Bør kommunen godkende planen jf. bilag 2?", "points to a document"),
+        ("Bør kommunen ikke godkende planen?", "negated"),
+        ("Bør kommunen godkende an- lægsbudgettet?", "broken at a line end"),
+        ("Bør Odense Kommune godkende Odense Kommune budget?", "names the municipality twice"),
+        ("Bør kommunen godkende <b>planen</b>?", "markup"),
+    ],
+)
+def test_question_defects(question: str, defect: str) -> None:
+    who = (
+        question.split(" ")[1]
+        if question.startswith("Bør kommunen")
+        else " ".join(question.split(" ")[1:3])
+    )
+    found = danish.question_defects(question, who)
+    assert any(defect in d for d in found), found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Bør Odense Kommune godkende Beskæftigelsesplan 2017?",
+        "Bør Aarhus Kommune vedtage forslaget til lokalplan 1246 endeligt?",
+        "Bør kommunen tage orienteringen til efterretning?",
+        "Bør Ishøj Kommune give en supplerende anlægsbevilling til ombygning af SFO'en?",
+        "Bør Stevns Kommune godkende forslaget til Stevns Kommuneplan 2021?",
+    ],
+)
+def test_good_questions_have_no_defect(question: str) -> None:
+    who = "kommunen" if question.startswith("Bør kommunen") else " ".join(question.split()[1:3])
+    assert danish.question_defects(question, who) == []

@@ -9,6 +9,9 @@ One module per concept:
 - `questions`     the verbs a yes/no question starts with, negations, hedges
 - `names`         proper names and the stem keys that match their inflected forms
 - `municipality`  "Odense Kommune" / "kommunen", the bare name, and the guess from the texts
+- `verbs`         infinitive, present, s-passive and participle forms of the verbs of decisions
+- `nouns`         nouns in the definite form ("dagsorden" -> "dagsordenen")
+- `furniture`     page furniture: portal and PDF boilerplate that is no part of an item's text
 
 The package is the lowest layer: it imports nothing else of casesummary, and its two heavy
 dependencies (snowballstemmer, stopwordsiso) load on first use.
@@ -17,13 +20,19 @@ dependencies (snowballstemmer, stopwordsiso) load on first use.
 from __future__ import annotations
 
 from casesummary.danish.dates import MONTHS, DateMention, dates, parse_danish_date
+from casesummary.danish.furniture import is_furniture
 from casesummary.danish.municipality import (
+    MUNICIPALITIES,
     bare_name,
+    find_municipality,
     guess_municipality,
+    known_municipality,
     municipality_from_committee,
     municipality_name,
+    municipality_of_host,
 )
 from casesummary.danish.names import name_key, proper_names
+from casesummary.danish.nouns import DOCUMENT_NOUNS, definite, is_definite
 from casesummary.danish.numbers import (
     NUMBER_TEXT,
     Quantity,
@@ -41,13 +50,16 @@ from casesummary.danish.questions import (
     is_question_verb,
     may_be_finite_verb,
     negations,
+    question_defects,
 )
 from casesummary.danish.text import (
     NON_TERMINAL_ABBREVIATIONS,
     TERMINAL_ABBREVIATIONS,
     WORD_RE,
     ends_in_abbreviation,
+    has_broken_hyphen,
     is_abbreviation,
+    join_hyphenated,
     sentence_gaps,
     sentences,
     stem,
@@ -56,10 +68,20 @@ from casesummary.danish.text import (
     tokenize,
     words,
 )
+from casesummary.danish.verbs import (
+    infinitive,
+    infinitive_of_participle,
+    infinitive_of_passive,
+    infinitive_of_present,
+    is_finite_or_passive,
+    is_infinitive,
+)
 
 __all__ = [
+    "DOCUMENT_NOUNS",
     "HEDGE_WORDS",
     "MONTHS",
+    "MUNICIPALITIES",
     "NEGATIONS",
     "NON_TERMINAL_ABBREVIATIONS",
     "NUMBER_TEXT",
@@ -71,22 +93,37 @@ __all__ = [
     "bare_name",
     "bare_numbers",
     "dates",
+    "definite",
     "ends_in_abbreviation",
+    "find_municipality",
     "guess_municipality",
+    "has_broken_hyphen",
     "hedge_stems",
+    "infinitive",
+    "infinitive_of_participle",
+    "infinitive_of_passive",
+    "infinitive_of_present",
     "is_abbreviation",
+    "is_definite",
+    "is_finite_or_passive",
+    "is_furniture",
     "is_hedged",
+    "is_infinitive",
     "is_negated",
     "is_question_verb",
+    "join_hyphenated",
+    "known_municipality",
     "may_be_finite_verb",
     "municipality_from_committee",
     "municipality_name",
+    "municipality_of_host",
     "name_key",
     "negations",
     "parse_danish_date",
     "parse_number",
     "proper_names",
     "quantities",
+    "question_defects",
     "sentence_gaps",
     "sentences",
     "stem",

@@ -6,10 +6,12 @@ Validation (an answer's question must be one), the baseline (it builds one) and 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from itertools import pairwise
 
-from casesummary.danish.text import stem, stopwords, words
+from casesummary.danish.text import has_broken_hyphen, stem, stopwords, tokenize, words
+from casesummary.danish.verbs import IRREGULAR_PRESENT, infinitive, is_finite_or_passive
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -83,3 +85,67 @@ def is_hedged(text: str) -> bool:
 def hedge_stems() -> frozenset[str]:
     """The stems of `HEDGE_WORDS`, for leaving hedges out of a comparison of content."""
     return frozenset(stem(w) for w in HEDGE_WORDS)
+
+
+#: Words a question never ends in: prepositions, conjunctions, "at", articles, relatives.
+DANGLING_WORDS = _wordset(
+    """
+    til for med om på af i fra ved hos mod efter under over inden mellem via uden
+    og samt eller men at som der den det de en et sin sit sine vedr jf
+    """
+)
+#: Pointers to documents that never belong in a question.
+_POINTER_WORDS = _wordset("bilag bilaget bilagene jf indstillingen indstillingens indstilling")
+_INFINITIVE_ENDINGS = ("e", "å", "ø", "y")
+_SHORT_INFINITIVES = frozenset({*IRREGULAR_PRESENT.values(), "tro", "bo", "nå", "forny"})
+
+
+def question_defects(question: str, subject: str) -> list[str]:
+    """What keeps `question` from being one grammatical "Bør <subject> <infinitiv> …?".
+
+    A yes/no question after "Bør" needs an infinitive right after the subject, one "?" at the
+    end, no negation, no word repeated twice in a row, no preposition or conjunction and no
+    finite or passive verb before the "?", no pointer to an attachment ("bilag", "jf."), no
+    markup and no word broken at a line end.
+    """
+    defects: list[str] = []
+    text = question.strip()
+    prefix = f"Bør {subject} "
+    if not text.startswith(prefix):
+        defects.append(f"does not start with {prefix!r}")
+    if not text.endswith("?") or text.count("?") != 1:
+        defects.append("not one question mark, at the end")
+    body = text[len(prefix) :].rstrip("?").strip() if text.startswith(prefix) else text
+    tokens = [t.casefold() for t in tokenize(body.replace("%", " pct"))]
+    if not tokens:
+        return [*defects, "no verb after the subject"]
+    first = tokens[0]
+    known = infinitive(first)
+    if not (
+        (known == first and not is_finite_or_passive(first))
+        or (known is None and first.endswith(_INFINITIVE_ENDINGS))
+        or first in _SHORT_INFINITIVES
+    ):
+        defects.append(f"{first!r} after the subject is not an infinitive")
+    if len(tokens) == 1:
+        defects.append(f"no object after {first!r}")
+    last = tokens[-1]
+    if last in DANGLING_WORDS:
+        defects.append(f"ends in {last!r}")
+    if is_finite_or_passive(last) and len(tokens) > 1:
+        defects.append(f"ends in the verb form {last!r}")
+    if negations(body):
+        defects.append(f"negated ({negations(body)[0]!r})")
+    repeated = [a for a, b in pairwise(tokens) if a == b]
+    if repeated:
+        defects.append(f"repeats {repeated[0]!r}")
+    pointers = [t for t in tokens if t in _POINTER_WORDS]
+    if pointers:
+        defects.append(f"points to a document ({pointers[0]!r})")
+    if "<" in text or ">" in text or ("&" in text and ";" in text):
+        defects.append("holds markup")
+    if has_broken_hyphen(text):
+        defects.append("holds a word broken at a line end")
+    if subject != "kommunen" and re.search(rf"\b{re.escape(subject)}\b", body):
+        defects.append("names the municipality twice")
+    return defects

@@ -85,6 +85,27 @@ def stems(text: str, *, drop_stopwords: bool = True) -> list[str]:
     return out
 
 
+# "an- lægsomkostninger", "budget- lægges": a word broken at a PDF line end. A hyphen before
+# "og", "eller", "samt", "til" or a comma is a suspended compound ("Beskæftigelses- og
+# Socialudvalget") and stays.
+_BROKEN_HYPHEN = re.compile(
+    r"(?<=[a-zæøå])-[ \t]*\n?[ \t]*(?!(?:og|eller|samt|til|som|end|men|el|&)\b)(?=[a-zæøå])"
+)
+
+
+def join_hyphenated(text: str) -> str:
+    """Words broken at a line end joined again ("an- lægsomkostninger" -> "anlægsomkostninger");
+    suspended compounds ("Beskæftigelses- og Socialudvalget") and in-word hyphens stay."""
+    if "- " not in text and "-\n" not in text:
+        return text
+    return _BROKEN_HYPHEN.sub(lambda m: "" if m.group(0) != "-" else "-", text)
+
+
+def has_broken_hyphen(text: str) -> bool:
+    """Whether the text still holds a word broken at a line end ("budget- lægges")."""
+    return any(m.group(0) != "-" for m in _BROKEN_HYPHEN.finditer(text))
+
+
 def is_abbreviation(word: str) -> bool:
     """Whether a word written with a final "." is an abbreviation ("bl.a.", "jf.", "kr.")."""
     core = word.rstrip(".").casefold()

@@ -3,9 +3,11 @@
 It answers from the item's own text, deterministically and without a network, one module per
 part of the answer:
 
-- `question`: the first decision in the Indstilling turned into "Bør <kommune> <verb> …?";
-  the title is the fallback. Clauses with negation words are skipped, never edited. The
-  <kommune> comes from `municipality`.
+- `question`: the recommendation's first decision (`clauses` finds and classifies its
+  clauses) turned into an active infinitive phrase (`phrase`: "at lokalplanen vedtages" ->
+  "vedtage lokalplanen") after "Bør <kommune>"; every candidate is checked with
+  `danish.question_defects`, and the title is the grammatical fallback. Negated clauses are
+  skipped, never edited. The <kommune> comes from `municipality`.
 - `summary`: the first two or three sentences of the Sagsresumé/Beslutningstema (else the
   Sagsfremstilling), always starting with "Uddrag af dagsordenspunktet: " so a reader can see
   the text is quoted, not written.
@@ -15,7 +17,8 @@ part of the answer:
   item-specific statements ("Risiko for at …", "Mulighed for at …") built from title and economy.
 - `keywords`: taxonomy topics scored by cue-stem occurrences (title weighted higher).
 
-`_text` holds the text preparation they share.
+`_text` holds the text preparation they share (markup, page furniture and words broken at
+line ends removed before anything is quoted).
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ if TYPE_CHECKING:
     from casesummary.backends.spec import BackendSpec
 
 NAME = "baseline"
-MODEL = "extractive-v1"
+#: Part of every cache and recording key: bump it whenever the answers change
+#: (tests/backends/baseline/test_model.py pins a digest of the answers on the golden set).
+MODEL = "extractive-v2"
 
 
 class BaselineBackend(BaseBackend):

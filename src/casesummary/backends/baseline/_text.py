@@ -3,12 +3,41 @@ casing, the item's title and Indstilling, cue patterns."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from casesummary.danish import is_abbreviation, sentences
+from casesummary.danish import (
+    is_abbreviation,
+    is_furniture,
+    join_hyphenated,
+    sentences,
+    stopwords,
+)
 from casesummary.item import AgendaItem, SectionKind
+
+# --- cleaning --------------------------------------------------------------------------------
+
+_TAG = re.compile(r"<[^<>\n]{0,400}>")
+_BLANKS = re.compile(r"[ \t\u00a0\u200b]+")
+
+
+def clean_text(text: str) -> str:
+    """Section text without markup, entities, page furniture lines or words broken at line ends;
+    line breaks are kept (they separate list items)."""
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    text = join_hyphenated(text.replace("\r", ""))
+    out = []
+    for line in text.split("\n"):
+        line = _BLANKS.sub(" ", line).strip()
+        if line and not is_furniture(line):
+            out.append(line)
+    return "\n".join(out)
+
 
 # --- lines and sentences ---------------------------------------------------------------------
 
@@ -25,7 +54,7 @@ class Line:
 
 def lines(text: str) -> list[Line]:
     """Section text as logical lines: hard wraps joined, list markers removed, labels dropped."""
-    raw = [" ".join(part.split()) for part in text.splitlines()]
+    raw = [" ".join(part.split()) for part in clean_text(text).splitlines()]
     joined: list[str] = []
     for line in raw:
         if not line:
@@ -69,7 +98,15 @@ _BOILERPLATE = re.compile(
 _INLINE_LIST = re.compile(r":\s*(?:1\)|1\.|a\))\s")
 
 
+_POINTER_LINE = re.compile(
+    r"^(?:bilag\b|indstilling\b\s*$|sagsforløb\b|udvalg:|dato:|punktnummer:)|\.(?:pdf|docx?)\b",
+    re.IGNORECASE,
+)
+
+
 def usable(sentence: str) -> bool:
+    """Whether a sentence can be quoted: prose of the item, not boilerplate, furniture, an
+    attachment line or text run together from PDF columns and tables."""
     return (
         _BOILERPLATE.search(sentence) is None
         and len(sentence.split()) >= 5
@@ -77,6 +114,32 @@ def usable(sentence: str) -> bool:
         and not sentence.endswith(("?", ":"))
         and _INLINE_LIST.search(sentence) is None
         and len(sentence) <= 600
+        and not is_furniture(sentence)
+        and _POINTER_LINE.search(sentence) is None
+        and reads_as_prose(sentence)
+    )
+
+
+_LABEL = re.compile(r"(?<![\w.])[A-ZÆØÅ][\wæøå.]*:\s+\S")
+
+
+def reads_as_prose(sentence: str) -> bool:
+    """Danish prose is about a third function words and mostly lower case; text interleaved from
+    PDF columns, tables and header rows is neither."""
+    tokens = sentence.split()
+    words_only = [t for t in tokens if any(c.isalpha() for c in t)]
+    if len(words_only) < 4:
+        return False
+    stop = stopwords()
+    function = sum(t.strip(",.;:()").casefold() in stop for t in words_only)
+    capitals = sum(t[:1].isupper() for t in words_only[1:])
+    numbers = sum(any(c.isdigit() for c in t) for t in tokens)
+    labels = len(_LABEL.findall(sentence))  # "Udvalg: Byrådet Dato: 26-03-2025 …"
+    return (
+        function >= 1
+        and capitals / len(words_only) <= 0.5
+        and numbers / len(tokens) <= 0.35
+        and labels < 2
     )
 
 

@@ -9,13 +9,14 @@ from casesummary.backends.baseline._text import (
     cue_pattern,
     lines,
     lower_first,
+    reads_as_prose,
     shorten,
     strip_end,
     title_kind,
     upper_first,
     usable,
 )
-from casesummary.danish import is_negated, sentences
+from casesummary.danish import is_negated, known_municipality, sentences
 from casesummary.item import AgendaItem, SectionKind
 
 _MAX_POINT = 250
@@ -92,9 +93,10 @@ def _candidates(item: AgendaItem, summary: str) -> list[tuple[str, bool]]:
             if line.listed and not listed_in_summary:
                 continue
             for sentence in [line.text] if line.listed else sentences(line.text):
-                if sentence in summary or not (
-                    usable(sentence) or (listed_in_summary and len(sentence.split()) >= 5)
-                ):
+                listed_point = (
+                    listed_in_summary and len(sentence.split()) >= 5 and reads_as_prose(sentence)
+                )
+                if sentence in summary or not (usable(sentence) or listed_point):
                     continue
                 found.append((sentence, listed_in_summary))
     return found
@@ -168,34 +170,80 @@ def _fill(chosen: list[str], generic: list[str], taken: set[str]) -> list[str]:
     return out
 
 
-def _generic_pros(item: AgendaItem, question: str) -> list[str]:
+def _subject(item: AgendaItem) -> str:
+    """What the title is about, in lower case where the title shouts ("KULTURKOMMUNE 2017"),
+    or "sagen" when the title names nothing ("UDVALG", "Punkt 3")."""
     title, _ = title_kind(item)
-    subject = lower_first(title)
-    action = re.sub(r"^Bør \S+(?: Kommune)? ", "", question).rstrip("?")
+    if title.isupper():
+        title = title.lower()
+    words = title.split()
+    if len(words) == 1 and known_municipality(words[0]):
+        return "sagen"  # a parser took the municipality's name for the title
+    if len(words) < 2 and (not words or words[0].casefold() in _EMPTY_TITLES or title.islower()):
+        return "sagen"
+    return lower_first(title)
+
+
+_EMPTY_TITLES = frozenset({"udvalg", "punkt", "dagsordenspunkt", "sag", "eventuelt"})
+
+
+def _generic_pros(item: AgendaItem, question: str) -> list[str]:
+    subject = _subject(item)
+    action = re.sub(r"^Bør (?:\S+ )*?(?:Kommune|Regionskommune|kommunen|Region \S+) ", "", question)
+    action = action.rstrip("?")
     return [
         f"Giver et klart politisk grundlag for arbejdet med {subject}",
         f"Giver mulighed for at {action}"
-        if action and not action.startswith("gennemføre forslaget om")
+        if action and not action.startswith(("godkende sagen", "gennemføre forslaget om"))
         else f"Skaber gennemsigtighed for borgerne om {subject}",
         "Sagen beskriver forslaget, så beslutningen kan træffes på et oplyst grundlag",
         f"Skaber gennemsigtighed for borgerne om {subject}",
     ]
 
 
+def _budget_amount(text: str, *, economy: bool = False) -> str | None:
+    """An amount the item budgets with ("en anlægsbevilling på 18,8 mio. kr."), never a rate
+    ("895 kr. pr. m2", "300.000 kr. årligt") nor a saving or an income."""
+    for match in _AMOUNT.finditer(text):
+        before = text[max(0, match.start() - 60) : match.start()].casefold()
+        after = text[match.end() : match.end() + 25].casefold()
+        if _RATE.match(after) or _NOT_COST.search(before) or _INCOME.match(after):
+            continue
+        if economy or _COST_NOUN.search(before):
+            return match.group(0)
+    return None
+
+
+_RATE = re.compile(r"\s*(?:pr\.?|per|om året|om måneden|årligt|månedligt|/|i timen|i husleje)")
+_COST_NOUN = re.compile(
+    r"(?:udgift|bevilling|budget|anlægssum|koste|ramme|pulje|samlet|i alt|finansier|beløb"
+    r"|stilling|lønsum|tilskud|forhøje)"
+)
+_INCOME = re.compile(r"[\s\w.,]{0,25}?\bfra\s+(?:EU|staten|puljen|fonden|[A-ZÆØÅ])")
+_NOT_COST = re.compile(
+    r"(?:indtægt|besparelse|mindreudgift|tilskud|egenbetaling|husleje|leje)[\wæøå]*"
+    r"\s+(?:på\s+|af\s+)?(?:ca\.\s+)?$"
+)
+
+
 def _generic_cons(item: AgendaItem) -> list[str]:
-    title, _ = title_kind(item)
-    subject = lower_first(title)
+    subject = _subject(item)
     economy = item.section(SectionKind.ECONOMY)
     text = " ".join(s.text for s in item.sections)
-    amount = _AMOUNT.search(economy.text if economy else "") or _AMOUNT.search(text)
+    amount = _budget_amount(economy.text if economy else "", economy=True) or _budget_amount(text)
     if amount:
-        money = f"Risiko for at udgifterne bliver højere end de {amount.group(0)}, sagen regner med"
+        money = f"Risiko for at udgifterne bliver højere end de {amount}, sagen regner med"
     elif economy and _NO_ECONOMY.search(economy.text):
         money = "Mulighed for at arbejdet alligevel lægger beslag på ressourcer i forvaltningen"
     else:
         money = "Risiko for at gennemførelsen kræver flere ressourcer end forudsat"
+    effect = (
+        "Risiko for at sagen ikke opnår den ønskede effekt"
+        if subject == "sagen"
+        else f"Risiko for at tiltaget om {subject} ikke opnår den ønskede effekt"
+    )
     return [
-        f"Risiko for at tiltaget om {subject} ikke opnår den ønskede effekt",
+        effect,
         money,
         "Mulighed for at berørte borgere og parter oplever ændringerne som uklare",
         "Risiko for at andre opgaver må vente, mens forslaget gennemføres",

@@ -1,168 +1,287 @@
-"""The question: the Indstilling's first decision as "Bør <kommune> <verb> …?", else the title."""
+"""The question: "Bør <kommune> <infinitiv> <objekt>?", from the recommendation's first decision
+(else its first discussion, else its first orientation), else the decision line, else the title.
+
+Every candidate is checked with `danish.question_defects` (an infinitive after the subject, no
+dangling preposition, no finite or passive verb before "?", no attachment pointer, no negation)
+and the next one is tried when it fails; the title fallback is grammatical by construction.
+"""
 
 from __future__ import annotations
 
 import re
 
-from casesummary.backends.baseline._text import (
-    LIST_MARKER,
-    lower_first,
-    recommendation_text,
-    shorten,
-    strip_end,
-    title_kind,
+from casesummary.backends.baseline._text import lower_first, shorten, strip_end, title_kind
+from casesummary.backends.baseline.clauses import (
+    Clause,
+    ClauseKind,
+    clauses,
+    decision_text,
+    recommendation_sources,
 )
-from casesummary.danish import ends_in_abbreviation, is_negated, sentences
+from casesummary.backends.baseline.phrase import tidy, to_phrase
+from casesummary.danish import (
+    definite,
+    infinitive_of_participle,
+    is_definite,
+    is_negated,
+    question_defects,
+)
+from casesummary.danish.verbs import NOMINALISATIONS
 from casesummary.item import AgendaItem
 from casesummary.validation import question_errors
 
 _MAX_QUESTION = 200
-
-_PREAMBLE = re.compile(r"\b(?:indstiller|anbefaler|foreslår|indstilles|anbefales)\b", re.I)
-_ADDRESSEE = re.compile(r"^\s*,?\s*(?:til|over\s*for)\s+[^\n]*?(?=,?\s+at\s|\n|$)", re.I)
-_PASS_ON = re.compile(
-    r"^\s*,?\s*at\s+anbefale\s+(?:over\s*for|til)\s+[^\n]*?(?=,?\s+at\s|\n|$)", re.I
-)
-_POINT_START = re.compile(r"^at\s+", re.I)
-_MARKER_ONLY = re.compile(
-    r"^(?:[-•*–·▪]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\d{1,2}\.\d?[a-z]?\.?|enten|eller|samt|og)$", re.I
-)
-_INLINE_POINT = re.compile(r"\s(?=(?:\d{1,2}[.)]|[-•])\s+at\s)")
-_BODY = (
-    r"(?:[\w-]+,?\s+(?:og\s+)?)*?[\w-]*(?:udvalg(?:et)?|rådet|bestyrelsen|kommunen?|direktionen"
-    r"|forvaltningen|borgmesteren)"
-)
-_SUBJECT = re.compile(rf"^{_BODY}\b\s*", re.I)
-_FINITE = re.compile(
-    r"\b(?P<verb>skal|vil|kan|bør|godkender|tager|vedtager|drøfter|beslutter|bevilger|anbefaler"
-    r"|giver|meddeler|udpeger|tiltræder|bemyndiger|stemmer|afgiver|frigiver|igangsætter"
-    r"|opretter|ansætter|afsætter|indgår|fastsætter|ændrer|sender|forlænger|udtaler)\b,?\s*",
-    re.I,
-)
-_PASSIVE = re.compile(r"^godkende,?\s+at\s+der\s+(?P<verb>[a-zæøå]+e)s\b\s+(?P<rest>.+)$", re.I)
-_MODALS = frozenset({"skal", "vil", "kan", "bør", "må"})
-_IRREGULAR = {"er": "være", "har": "have", "gør": "gøre", "vil": "ville", "ved": "vide"}
-_DECISION_VERBS = re.compile(
-    r"^(?:godkend|vedtag|beslut|bevilg|opret|etabler|ansæt|afsæt|igangsæt|gennemfør|ændr"
-    r"|fastsæt|indgå|frigiv|giv|tiltræd|udpeg|sælg|køb|anlæg|oprette|revider|forlæng|søg)",
-    re.I,
-)
+_ORDER = (ClauseKind.DECISION, ClauseKind.DISCUSSION, ClauseKind.ORIENTATION)
+_NOTE_HEADS = frozenset({"orienteringen", "sagen", "status", "orientering"})
 
 
 def question_for(item: AgendaItem, municipality: str | None) -> str:
     """A neutral yes/no question naming the municipality: "Bør Odense Kommune godkende …?"."""
     who = municipality or "kommunen"
     title, _ = title_kind(item)
-    phrases = [_verb_phrase(point, title) for point in _recommendation_points(item)]
-    usable = [p for p in phrases if p and not is_negated(p)]
-    decisive = [p for p in usable if _DECISION_VERBS.match(p)]
-    for phrase in [*decisive, *usable]:
-        if municipality:
-            phrase = re.sub(rf"\s+i\s+{re.escape(municipality)}\b", "", phrase)
-        candidate = _fit_question(f"Bør {who} {phrase}")
-        if len(candidate) > len(who) + 8 and not question_errors(candidate):
-            return candidate
-    return _title_question(item, who)
+    for source in recommendation_sources(item):
+        found = clauses(source)
+        for wanted in _ORDER:
+            for index, clause in enumerate(found):
+                if clause.kind != wanted:
+                    continue
+                question = _ask(who, clause, title, municipality)
+                if question:
+                    return _summarised(who, question, found[index + 1 :], title, municipality)
+    for clause in clauses(decision_text(item)):
+        if clause.kind in _ORDER:
+            question = _ask(who, clause, title, municipality)
+            if question:
+                return question
+    return _title_question(item, who, municipality)
 
 
-def _recommendation_points(item: AgendaItem) -> list[str]:
-    """The Indstilling's "at …" points, without the "X indstiller til Y at anbefale Z" preamble."""
-    text = recommendation_text(item).replace("\r", "")
-    match = _PREAMBLE.search(text)
-    rest = text[match.end() :] if match else text
-    rest = _ADDRESSEE.sub("", rest, count=1)
-    rest = _PASS_ON.sub("", rest, count=1)
-    lines: list[str] = []
-    for raw in _INLINE_POINT.sub("\n", rest).split("\n"):
-        line = " ".join(raw.split()).strip(" ,")
-        if not line or _MARKER_ONLY.match(line):
-            continue
-        marker = LIST_MARKER.match(line)
-        line = line[marker.end() :] if marker else line
-        starts = bool(marker) or bool(_POINT_START.match(line))
-        if lines and not starts and (_open_end(lines[-1]) or line[:1].islower()):
-            lines[-1] = f"{lines[-1]} {line}"
-        else:
-            lines.append(line)
-    points = []
-    for line in lines:
-        point = _POINT_START.sub("", line, count=1)
-        point = (sentences(re.split(r"[:;]", point, maxsplit=1)[0]) or [""])[0]
-        point = strip_end(re.sub(r"\s*\([^)]*\)", "", point).strip())
-        if len(point.split()) >= 2:
-            points.append(point)
-    return points
+def _summarised(
+    who: str, question: str, following: list[Clause], title: str, municipality: str | None
+) -> str:
+    """Parallel decisions in one question: "vedtage forslaget til X endeligt" + "vedtage
+    forslaget til Y endeligt" -> "vedtage forslaget til X og forslaget til Y endeligt". Only
+    clauses right after the first, with its verb, its object's head and its last word."""
+    first = question[len(f"Bør {who} ") : -1].split(" ")
+    objects = [first[1:]]
+    for clause in following[:3]:
+        if clause.kind != ClauseKind.DECISION:
+            break
+        phrase = to_phrase(clause.text)
+        other = tidy(phrase, municipality).split(" ") if phrase else []
+        if len(other) < 3 or len(first) < 3:
+            break
+        shared_end = other[-1] == first[-1] and first[-1] in _SHARED_ENDINGS
+        short = len(other) <= 9 and len(first) <= 9 and first[-1] not in _SHARED_ENDINGS
+        same = (
+            len(other) >= 3
+            and other[0] == first[0]
+            and other[1] == first[1]
+            and other[1] not in _DETERMINERS
+            and (shared_end or short)
+        )
+        if not same:
+            break
+        objects.append(other[1:])
+    if len(objects) == 1:
+        return question
+    tail = first[-1] if first[-1] in _SHARED_ENDINGS else ""
+    parts = [" ".join(o[:-1] if tail else o) for o in objects]
+    joined = ", ".join(parts[:-1]) + f" og {parts[-1]}"
+    phrase = " ".join(p for p in (first[0], joined, tail) if p)
+    if len(f"Bør {who} {phrase}?") > _MAX_QUESTION:
+        return question
+    return _fit(who, phrase) or question
 
 
-def _open_end(line: str) -> bool:
-    """Whether a line runs on ("… beskrevet i notatet vedr." + "den fremtidige indsats.")."""
-    return not line.endswith((".", ":", ";")) or ends_in_abbreviation(line)
+_DETERMINERS = frozenset({"en", "et", "den", "det", "de", "denne", "dette", "disse"})
+_SHARED_ENDINGS = frozenset({"endeligt", "foreløbigt"})
 
 
-def _infinitive(verb: str) -> str:
-    """Present tense to infinitive: 'godkender' → 'godkende', 'går' → 'gå', 'er' → 'være'."""
-    low = verb.casefold()
-    if low in _IRREGULAR:
-        return _IRREGULAR[low]
-    if low.endswith("r") and len(low) > 2:
-        return low[:-1]
-    return low
+def _ask(who: str, clause: Clause, title: str, municipality: str | None) -> str | None:
+    phrase = to_phrase(clause.text)
+    if not phrase and clause.head in {"godkende", "vedtage"}:
+        phrase = to_phrase(f"{clause.head} {_object_text(clause.text)}")
+    if not phrase:
+        return None
+    phrase = tidy(_enrich(phrase, title), municipality)
+    return _fit(who, phrase)
 
 
-def _verb_phrase(point: str, title: str) -> str:
-    """'udvalget drøfter X' → 'drøfte X'; 'godkende, at der oprettes X' → 'oprette X'."""
-    phrase = point
-    subject = _SUBJECT.match(phrase)
-    if subject and subject.end() < len(phrase):
-        after = phrase[subject.end() :]
-        finite = _FINITE.search(after)
-        # "Hvidovre Kommune på generalforsamlingerne tager X" → "på generalforsamlingerne tage X"
-        if finite and len(after[: finite.start()].split()) <= 5:
-            middle, verb, rest = (
-                after[: finite.start()],
-                finite.group("verb"),
-                after[finite.end() :],
-            )
-            comma = "," if rest.casefold().startswith("at ") else ""
-            infinitive = "" if verb.casefold() in _MODALS else _infinitive(verb) + comma
-            phrase = " ".join(p for p in (middle.strip(), infinitive, rest) if p)
-    passive = _PASSIVE.match(phrase)
-    if passive:
-        phrase = f"{passive.group('verb')} {passive.group('rest')}"
-    phrase = strip_end(_DANGLING_CLAUSE.sub("", " ".join(phrase.split())))
-    return _with_title(lower_first(phrase), title) if phrase else ""
+def _object_text(text: str) -> str:
+    body = re.sub(r"^at\s+", "", text.strip(), flags=re.I).rstrip(" .")
+    return _definite_phrase(body)
 
 
-_DANGLING_CLAUSE = re.compile(r"(?:[\s,]+(?:og|samt|eller|herunder|men|at|enten))+[\s,.]*$", re.I)
+def _fit(who: str, phrase: str) -> str | None:
+    """'Bør <who> <phrase>?' under the length limit, or None when it is not a good question."""
+    if len(phrase.split()) < 2:
+        return None
+    text = f"Bør {who} {phrase}"
+    if len(text) + 1 > _MAX_QUESTION:
+        text = tidy(shorten(text, _MAX_QUESTION - 1), None)
+    question = f"{strip_end(text)}?"
+    if question_errors(question) or question_defects(question, who):
+        return None
+    return question
 
 
-def _with_title(phrase: str, title: str) -> str:
-    """'drøfte pejlemærkerne' + title 'Pejlemærker for X' → 'drøfte pejlemærkerne for X'."""
+def _enrich(phrase: str, title: str) -> str:
+    """'tage orienteringen til efterretning' + title 'Orientering om X' -> '… orienteringen om X
+    til efterretning'; 'drøfte pejlemærkerne' + title 'Pejlemærker for X' -> '… for X'."""
+    match = re.match(r"^tage (\w+) til (efterretning|orientering)$", phrase)
+    topic = _topic(title)
+    if match and match.group(1) in _NOTE_HEADS and topic:
+        head = "orienteringen" if match.group(1) in {"sagen", "orientering"} else match.group(1)
+        joiner = "for" if head == "status" else "om"
+        if topic.split(" ", 1)[0] in {"fra", "om", "for", "på", "vedrørende"}:
+            joiner = ""
+        return " ".join(f"tage {head} {joiner} {topic} til efterretning".split())
     words = phrase.split(" ")
     title_words = title.split(" ")
-    if len(words) != 2 or len(title_words) < 3:
-        return phrase
-    stem = title_words[0].casefold()[:-1] if len(title_words[0]) > 5 else "\0"
-    if words[1].casefold().startswith(stem):
-        return f"{phrase} {' '.join(title_words[1:])}"
+    if len(words) == 2 and len(title_words) >= 3:
+        stem = title_words[0].casefold()[:-1] if len(title_words[0]) > 5 else "\0"
+        if words[1].casefold().startswith(stem):
+            return f"{phrase} {' '.join(title_words[1:])}"
     return phrase
 
 
-def _fit_question(text: str) -> str:
-    """Close as a question under the length limit, cutting at a comma or word if needed."""
-    text = strip_end(text.rstrip(" ?!"))
-    if len(text) + 1 > _MAX_QUESTION:
-        text = strip_end(shorten(text, _MAX_QUESTION - 1))
-    return f"{text}?"
+_GENERIC_TITLES = frozenset(
+    {"orientering", "meddelelser", "anden orientering", "dagsordenspunkt", "punkt", "sag"}
+)
+_TOPIC_LEAD = re.compile(
+    r"^(?:orientering|status|meddelelse|opfølgning)\w*\s+(?:om|på|fra|vedr\.?)\s+|^(?:siden sidst)"
+    r"\s+",
+    re.I,
+)
 
 
-def _title_question(item: AgendaItem, who: str) -> str:
+def _topic(title: str) -> str:
+    """What a title is about, for "tage orienteringen om <topic> til efterretning"."""
+    topic = _TOPIC_LEAD.sub("", _clean_title(title)).strip()
+    if not topic or topic.casefold() in _GENERIC_TITLES:
+        return ""
+    topic = re.sub(r"\s+-\s+status$", "", topic, flags=re.I)
+    return lower_first(topic) if len(topic) <= 90 else ""
+
+
+# --- the title ------------------------------------------------------------------------------
+
+_TITLE_TAIL = re.compile(
+    r"\s*(?:\((?:[A-ZÆØÅ]|\s*|bevillingssag|fællesmøde[^)]*)\)"
+    r"|[-–]\s*(?:endelig(?:\s+vedtagelse)?|udsat fra mødet.*|udsendelse.*))\s*$",
+    re.I,
+)
+_ROUTINE = {
+    "meddelelser": "tage meddelelserne til efterretning",
+    "anden orientering": "tage orienteringen til efterretning",
+    "orientering": "tage orienteringen til efterretning",
+    "aktuelle sager": "tage orienteringen om aktuelle sager til efterretning",
+    "siden sidst": "tage orienteringen til efterretning",
+    "eventuelt": "tage orienteringen under eventuelt til efterretning",
+    "dagsordenspunkt": "godkende sagen",
+    "punkt": "godkende sagen",
+}
+
+
+def _title_question(item: AgendaItem, who: str, municipality: str | None) -> str:
+    """A neutral, grammatical question from the title when no decision can be read."""
     title, kind = title_kind(item)
+    title = _clean_title(title)
+    decided = _decided_verb(item)
+    for phrase in _title_phrases(title, kind, decided):
+        question = _fit(who, tidy(phrase, municipality))
+        if question:
+            return question
+    return f"Bør {who} godkende sagen?"
+
+
+def _clean_title(title: str) -> str:
+    for _ in range(3):
+        title = _TITLE_TAIL.sub("", title).strip(" -–,.")
+    return title
+
+
+def _decided_verb(item: AgendaItem) -> str:
+    """The verb of a participle decision ("Godkendt." -> "godkende"), else ""."""
+    text = decision_text(item)
+    for word in re.findall(r"[\wæøå]+", text.casefold())[:6]:
+        verb = infinitive_of_participle(word)
+        if verb:
+            return verb
+    return ""
+
+
+def _title_phrases(title: str, kind: str, decided: str) -> list[str]:
+    low = title.casefold()
+    phrases: list[str] = []
+    routine = _ROUTINE.get(re.sub(r"\s*\(.*\)$", "", low).strip())
+    if routine:
+        phrases.append(routine)
+    rules = (
+        (r"^godkendelse af (?P<x>.+)$", "godkende {x}"),
+        (r"^(?P<x>.+?) [-–] godkendelse$", "godkende {x}"),
+        (r"^endelig vedtagelse af (?P<x>.+)$", "vedtage {x} endeligt"),
+        (r"^forslag fra .+? om at (?P<x>.+)$", "{clause}"),
+        (r"^(?:forslag|svar på forslag) fra .+? om (?P<x>.+)$", "behandle forslaget om {raw}"),
+        (r"^forslag til (?P<x>.+)$", "vedtage forslaget til {raw}"),
+        (r"^orientering (?:om|-) (?P<x>.+)$", "tage orienteringen om {raw} til efterretning"),
+        (r"^drøftelse (?:af|-) (?P<x>.+)$", "drøfte {raw}"),
+        (r"^status (?:på|for) (?P<x>.+)$", "tage status på {raw} til efterretning"),
+        (r"^(?P<x>.+?) [-–] status$", "tage status for {raw} til efterretning"),
+        (r"^valg af (?P<x>.+)$", "vælge {raw}"),
+        (r"^udpegning (?:af|til) (?P<x>.+)$", "udpege medlemmer til {raw}"),
+        (r"^ansøgning fra (?P<x>.+)$", "imødekomme ansøgningen fra {raw}"),
+        (r"^referat (?P<x>.+)$", "godkende referatet {raw}"),
+        (r"^beslutninger? om (?P<x>.+)$", "godkende {x}"),
+        (r"^(?P<x>[\wæøå]+) orienterer$", "tage {x}s orientering til efterretning"),
+    )
+    for pattern, template in rules:
+        match = re.match(pattern, title, re.I)
+        if not match:
+            continue
+        raw = match.group("x")
+        if title[: match.start("x")].rstrip().endswith(("-", "–", ":")):
+            raw = lower_first(raw)  # "Orientering - Opsamling fra …": a title's own capital
+        if template == "{clause}":
+            phrase = to_phrase(raw)
+            if phrase:
+                phrases.append(phrase)
+            continue
+        phrases.append(template.format(x=_definite_phrase(raw), raw=raw))
+    first, _, rest = title.partition(" ")
+    verb = NOMINALISATIONS.get(first.casefold())
+    if verb and rest.casefold().startswith("af "):
+        phrases.append(f"{verb} {_definite_phrase(rest[3:])}")
     subject = lower_first(title)
-    if is_negated(subject):
-        return f"Bør {who} følge indstillingen i dagsordenspunktet?"
+    if decided and len(title.split()) <= 3 and title.split()[0].isalpha():
+        phrases.append(f"{decided} {_definite_phrase(title)}")
     if kind == "orientering":
-        return _fit_question(f"Bør {who} tage orienteringen om {subject} til efterretning")
+        phrases.append(f"tage orienteringen om {subject} til efterretning")
     if kind == "drøftelse":
-        return _fit_question(f"Bør {who} drøfte {subject}")
-    return _fit_question(f"Bør {who} gennemføre forslaget om {subject}")
+        phrases.append(f"drøfte {subject}")
+    if decided == "tage":
+        phrases.append(f"tage orienteringen om {subject} til efterretning")
+    if not is_negated(subject):
+        phrases.append(f"{decided or 'godkende'} sagen om {subject}")
+    return phrases
+
+
+_JOINING_PREPOSITIONS = frozenset({"til", "for", "af", "om", "fra", "på", "med"})
+
+
+def _definite_phrase(noun_phrase: str) -> str:
+    """'dagsorden' -> 'dagsordenen', 'ny lokalplan for X' stays: only a bare head changes."""
+    words = noun_phrase.split()
+    if not words:
+        return noun_phrase
+    head = words[0]
+    if head[:1].isupper() and not (len(words) > 1 and words[1][:1].isupper()):
+        head = head[:1].lower() + head[1:]
+    bare = head.isalpha() and head.islower() and not is_definite(head)
+    if bare and (len(words) == 1 or words[1].casefold() in _JOINING_PREPOSITIONS):
+        head = definite(head)
+    return " ".join([head, *words[1:]])
+
+
+__all__ = ["question_for"]

@@ -1,0 +1,39 @@
+"""Danish nouns in the definite form."""
+
+from __future__ import annotations
+
+import pytest
+
+from casesummary import danish
+
+
+@pytest.mark.parametrize(
+    ("noun", "expected"),
+    [
+        ("dagsorden", "dagsordenen"),
+        ("forslag", "forslaget"),
+        ("udkast", "udkastet"),
+        ("orientering", "orienteringen"),
+        ("årsberetning", "årsberetningen"),
+        ("revision", "revisionen"),
+        ("aftale", "aftalen"),
+        ("regnskab", "regnskabet"),
+        ("regler", "reglerne"),
+        ("kvalitetsstandarder", "kvalitetsstandarderne"),
+        ("stedfortræder", "stedfortræderen"),
+        ("program", "programmet"),
+        ("kommissorium", "kommissoriet"),
+        ("overblik", "overblikket"),
+        ("dagsordenen", "dagsordenen"),
+        ("status", "status"),
+    ],
+)
+def test_definite(noun: str, expected: str) -> None:
+    assert danish.definite(noun) == expected
+
+
+def test_is_definite() -> None:
+    assert danish.is_definite("forslaget")
+    assert danish.is_definite("orienteringen")
+    assert not danish.is_definite("dagsorden")
+    assert not danish.is_definite("budget")
