@@ -25,14 +25,13 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from itertools import permutations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from casesummary import danish
+from casesummary.grounding import Grounding, ground_texts
 from casesummary.result import PromptResult, answer_values
 from casesummary.taxonomy import Taxonomy
 
@@ -251,40 +250,6 @@ def keyword_scores(output: Sequence[str], expected: Sequence[str] | None) -> dic
 # --- grounding ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Grounding:
-    """What `grounding` found: the score, the mentions missing from the source, and whether
-    every number and date was found."""
-
-    score: float
-    mentions: int
-    ungrounded: tuple[str, ...]
-    numbers_grounded: bool
-
-
-@dataclass(frozen=True)
-class _SourceFacts:
-    quantities: tuple[danish.Quantity, ...]
-    dates: tuple[danish.DateMention, ...]
-    name_text: str
-
-
-@lru_cache(maxsize=64)
-def _source_facts(source_text: str, municipality: str | None) -> _SourceFacts:
-    text = source_text
-    if municipality:
-        text += f"\n\n{danish.municipality_name(municipality)}."
-    # Scaled ("12 mio." = 12 000 000) and bare (12) readings both count: an answer may say
-    # "mellem 12 og 15 mio. kr." where only 15 carries the scale word.
-    bare = [danish.Quantity(t, v, 0.0) for t, v in danish.bare_numbers(text)]
-    names = " ".join(danish.stems(text, drop_stopwords=False))
-    return _SourceFacts(
-        quantities=(*danish.quantities(text, skip_dates=False), *bare),
-        dates=tuple(danish.dates(text)),
-        name_text=f" {names} ",
-    )
-
-
 def grounding(
     output: PromptResult, source_text: str, *, municipality: str | None = None
 ) -> Grounding:
@@ -297,33 +262,6 @@ def grounding(
     scores 1.0.
     """
     return ground_texts(_fields(output), source_text, municipality=municipality)
-
-
-def ground_texts(
-    texts: Iterable[str], source_text: str, *, municipality: str | None = None
-) -> Grounding:
-    """`grounding` for any texts: which of their numbers, dates and names the source has."""
-    facts = _source_facts(source_text, municipality)
-    total = 0
-    missing: list[str] = []
-    numbers_ok = True
-    for text in texts:
-        for q in danish.quantities(text, skip_dates=True):
-            total += 1
-            if not any(q.matches(s) for s in facts.quantities):
-                missing.append(q.text)
-                numbers_ok = False
-        for d in danish.dates(text):
-            total += 1
-            if not any(d.matches(s) for s in facts.dates):
-                missing.append(d.text)
-                numbers_ok = False
-        for name in danish.proper_names(text):
-            total += 1
-            if f" {danish.name_key(name)} " not in facts.name_text:
-                missing.append(name)
-    score = 1.0 if total == 0 else (total - len(missing)) / total
-    return Grounding(score, total, tuple(missing), numbers_ok)
 
 
 def ungrounded_mentions(
