@@ -53,8 +53,8 @@ class BackendRequest(BaseModel):
     @property
     def wants_evidence(self) -> bool:
         """Whether the answer must carry the evidence (a quote per claim): its schema says so."""
-        properties = self.json_schema.get("properties")
-        return isinstance(properties, dict) and EVIDENCE_FIELD in properties
+        required = self.json_schema.get("required")
+        return isinstance(required, list) and EVIDENCE_FIELD in required
 
 
 class BackendResponse(BaseModel):

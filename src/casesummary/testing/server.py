@@ -105,6 +105,8 @@ _FENCED = re.compile(
 _LIST_MARKER = re.compile(r"^(?:[-•*–·▪]|\d{1,2}[.)]|[a-zæøå][.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 _QUOTE_WORDS = (5, 25)
+# How backends/openai.py introduces the schema in the prompted modes.
+_SCHEMA_INSTRUCTION = "It must match this JSON Schema:\n"
 
 
 def sample_quotes(item_text: str, count: int = 7) -> list[str]:
@@ -132,7 +134,8 @@ def sample_quotes(item_text: str, count: int = 7) -> list[str]:
 
 
 def asks_for_evidence(body: dict[str, Any]) -> bool:
-    """Whether a chat request's answer schema (in any structured-output mode) has `evidence`."""
+    """Whether a chat request's answer schema (in any structured-output mode) requires
+    `evidence`: the schema in response_format or in a tool, or described in the system message."""
     response_format = body.get("response_format")
     schemas: list[Any] = []
     if isinstance(response_format, dict):
@@ -142,13 +145,17 @@ def asks_for_evidence(body: dict[str, Any]) -> bool:
     for tool in body.get("tools") or []:
         if isinstance(tool, dict):
             schemas.append((tool.get("function") or {}).get("parameters"))
-    for schema in schemas:
-        if isinstance(schema, dict) and "evidence" in (schema.get("properties") or {}):
-            return True
     system = next(
         (m.get("content") for m in body.get("messages") or [] if isinstance(m, dict)), None
     )
-    return isinstance(system, str) and '"evidence": {"type": "object"' in system
+    if isinstance(system, str) and _SCHEMA_INSTRUCTION in system:
+        described = system[system.index(_SCHEMA_INSTRUCTION) + len(_SCHEMA_INSTRUCTION) :]
+        with contextlib.suppress(ValueError):
+            schemas.append(json.loads(described))
+    return any(
+        isinstance(schema, dict) and "evidence" in (schema.get("required") or [])
+        for schema in schemas
+    )
 
 
 def evidence_answer(body: dict[str, Any], *, fabricate: int | None = None) -> dict[str, Any]:
