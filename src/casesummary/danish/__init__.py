@@ -9,6 +9,7 @@ One module per concept:
 - `questions`     the verbs a yes/no question starts with, negations, hedges
 - `names`         proper names and the stem keys that match their inflected forms
 - `municipality`  "Odense Kommune" / "kommunen", the bare name, and the guess from the texts
+- `readability`   LIX, the Scandinavian readability index
 
 The package is the lowest layer: it imports nothing else of casesummary, and its two heavy
 dependencies (snowballstemmer, stopwordsiso) load on first use.
@@ -37,6 +38,7 @@ from casesummary.danish.questions import (
     may_be_finite_verb,
     negations,
 )
+from casesummary.danish.readability import lix
 from casesummary.danish.text import (
     NON_TERMINAL_ABBREVIATIONS,
     TERMINAL_ABBREVIATIONS,
@@ -73,6 +75,7 @@ __all__ = [
     "is_hedged",
     "is_negated",
     "is_question_verb",
+    "lix",
     "may_be_finite_verb",
     "municipality_name",
     "name_key",
