@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from casesummary.result import Citation, Evidence
@@ -34,20 +35,26 @@ MAX_QUOTE_WORDS = 60
 #: How the title is named in a citation.
 TITLE_HEADING = "Titel"
 
-_DOUBLE_QUOTES = '"“”„‟«»″〝〞＂'
-_SINGLE_QUOTES = "'‘’‚‛‹›′"
-_DASHES = "-‐‑‒–—―−⁃"
-_TABLE = str.maketrans(
-    {
-        **dict.fromkeys(map(ord, _DOUBLE_QUOTES), '"'),
-        **dict.fromkeys(map(ord, _SINGLE_QUOTES), "'"),
-        **dict.fromkeys(map(ord, _DASHES), "-"),
-        # Every white space character becomes a plain space, one for one (U+3000 is the last).
-        **{c: " " for c in range(0x3001) if chr(c).isspace()},
-    }
+#: Every white space character but the plain space (what str.isspace() calls white space).
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-# Runs to squeeze: spaces beyond the first, and characters that are dropped altogether.
-_SQUEEZE = re.compile(r"(?<= ) +|[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
+# Folded one for one, so offsets keep their place: white space to a space, typographic quote
+# marks and dashes to plain ones. (str.replace per character: many times faster than a regex.)
+_FOLDS: dict[str, str] = {
+    **dict.fromkeys(WHITE_SPACE, " "),
+    **dict.fromkeys("“”„‟«»″〝〞＂", '"'),
+    **dict.fromkeys("‘’‚‛‹›′", "'"),
+    **dict.fromkeys("‐‑‒–—―−⁃", "-"),
+}
+#: Dropped before matching: soft hyphens and zero-width characters.
+DROPPED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_DROPS = re.compile(f"[{DROPPED}]+")
+_SPECIAL = re.compile(r"[.^$*+?{}\[\]\\|()]")  # what a literal needle escapes in a pattern
+_TABLE = str.maketrans(_FOLDS)
+#: Under this length, one translate() folds faster than a scan per character.
+_SHORT = 400
 _TRIM = re.compile(r"^[\s\"'.…•*-]+|[\s\"'.,;:!?…]+$")
 
 
@@ -55,20 +62,41 @@ _TRIM = re.compile(r"^[\s\"'.…•*-]+|[\s\"'.,;:!?…]+$")
 class NormalText:
     """A text normalised for matching, with the way back to the original's offsets.
 
-    `shifts` holds (normalised offset, original offset) pairs where the two part ways: from a
-    normalised offset on, the original offset is the pair's original plus the distance.
+    `folded` is the text folded and lower-cased, the same length as the original; `kept` is
+    `folded` without the dropped characters (the same string when it has none); `text` is `kept`
+    with each run of spaces made one, what quotes are looked up in.
     """
 
     text: str
-    shifts: tuple[tuple[int, int], ...]
+    folded: str
+    kept: str
 
-    def original(self, offset: int) -> int:
-        """The original offset of a normalised one."""
-        i = bisect_right(self.shifts, (offset, 1 << 62)) - 1
+    def span(self, needle: str) -> tuple[int, int] | None:
+        """Where the first occurrence of `needle` (found in `text`) stands in the original."""
+        match = re.search(_SPECIAL.sub(r"\\\g<0>", needle).replace(" ", " +"), self.kept)
+        if match is None:
+            return None
+        start, end = match.span()
+        return self._original(start), self._original(end - 1) + 1
+
+    @cached_property
+    def _dropped(self) -> tuple[tuple[int, int], ...]:
+        """(offset in kept, offset in folded) after each run of dropped characters."""
+        found: list[tuple[int, int]] = []
+        removed = 0
+        for match in _DROPS.finditer(self.folded):
+            removed += match.end() - match.start()
+            found.append((match.end() - removed, match.end()))
+        return tuple(found)
+
+    def _original(self, offset: int) -> int:
+        if self.kept is self.folded:
+            return offset
+        i = bisect_right(self._dropped, (offset, 1 << 62)) - 1
         if i < 0:
             return offset
-        norm, orig = self.shifts[i]
-        return orig + (offset - norm)
+        after, before = self._dropped[i]
+        return before + (offset - after)
 
 
 def normalise(text: str) -> str:
@@ -78,20 +106,24 @@ def normalise(text: str) -> str:
 
 def normal_text(text: str) -> NormalText:
     """`normalise(text)` and the map from its offsets back to `text`'s."""
-    plain = text.translate(_TABLE)
+    if len(text) < _SHORT:
+        plain = text.translate(_TABLE)
+    else:
+        plain = text
+        for char, plain_char in _FOLDS.items():
+            if char in plain:  # a scan in C, instant for a character wider than any in the text
+                plain = plain.replace(char, plain_char)
     low = plain.lower()
     if len(low) != len(plain):  # a character whose lower case is longer ("İ"): keep its case
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in plain)
-    pieces: list[str] = []
-    shifts: list[tuple[int, int]] = []
-    last = removed = 0
-    for match in _SQUEEZE.finditer(low):
-        pieces.append(low[last : match.start()])
-        removed += match.end() - match.start()
-        shifts.append((match.end() - removed, match.end()))
-        last = match.end()
-    pieces.append(low[last:])
-    return NormalText("".join(pieces), tuple(shifts))
+    kept = low
+    for char in DROPPED:
+        if char in kept:
+            kept = kept.replace(char, "")
+    squeezed = kept
+    while "  " in squeezed:
+        squeezed = squeezed.replace("  ", " ")
+    return NormalText(squeezed, low, kept)
 
 
 def trim_quote(quote: str) -> str:
@@ -114,15 +146,37 @@ class Place:
     text: str
     normal: NormalText
 
+    @cached_property
+    def whole(self) -> str:
+        """The place's whole text as a trimmed quote of it would read."""
+        return _TRIM.sub("", self.normal.text)
 
-@lru_cache(maxsize=64)
+
+_PLACES: OrderedDict[str, tuple[Place, ...]] = OrderedDict()
+_PLACES_KEPT = 64
+
+
 def places(item: AgendaItem) -> tuple[Place, ...]:
-    """The item's title and sections, normalised once per item."""
-    found = [Place(None, TITLE_HEADING, item.title, normal_text(item.title))]
+    """The item's title and sections, normalised once per item (the last 64 items are kept,
+    by fingerprint, which covers the title and every section)."""
+    key = item.fingerprint
+    found = _PLACES.get(key)
+    if found is not None:
+        _PLACES.move_to_end(key)
+        return found
+    built = [Place(None, TITLE_HEADING, item.title, normal_text(item.title))]
     for index, section in enumerate(item.sections):
         if section.text.strip():
-            found.append(Place(index, section.heading, section.text, normal_text(section.text)))
-    return tuple(found)
+            built.append(Place(index, section.heading, section.text, normal_text(section.text)))
+    found = _PLACES[key] = tuple(built)
+    if len(_PLACES) > _PLACES_KEPT:
+        _PLACES.popitem(last=False)
+    return found
+
+
+def forget_items() -> None:
+    """Drop the normalised items kept for lookups (the benchmark measures a cold check)."""
+    _PLACES.clear()
 
 
 def find_quote(quote: str, item: AgendaItem) -> Citation | None:
@@ -134,11 +188,12 @@ def _find(needle: str, where: Sequence[Place], part: str, index: int) -> Citatio
     if not needle:
         return None
     for place in where:
-        at = place.normal.text.find(needle)
-        if at < 0:
+        if needle not in place.normal.text:
             continue
-        start = place.normal.original(at)
-        end = place.normal.original(at + len(needle) - 1) + 1
+        span = place.normal.span(needle)
+        if span is None:  # pragma: no cover - the squeezed text holds it, so the kept text does
+            continue
+        start, end = span
         return Citation(
             part=part,
             index=index,
@@ -163,7 +218,6 @@ class QuoteProblem:
 def locate(evidence: Evidence, item: AgendaItem) -> tuple[list[Citation], list[QuoteProblem]]:
     """A citation for every quote found in the item, and a problem for every other one."""
     where = places(item)
-    wholes = {p.normal.text.strip() for p in where}
     citations: list[Citation] = []
     problems: list[QuoteProblem] = []
     for part, index, quote in evidence.quotes():
@@ -172,7 +226,7 @@ def locate(evidence: Evidence, item: AgendaItem) -> tuple[list[Citation], list[Q
         if count > MAX_QUOTE_WORDS:
             problems.append(QuoteProblem(part, index, "long"))
             continue
-        if count < MIN_QUOTE_WORDS and needle not in wholes:
+        if count < MIN_QUOTE_WORDS and all(needle != p.whole for p in where):
             problems.append(QuoteProblem(part, index, "short"))
             continue
         citation = _find(needle, where, part, index)

@@ -47,23 +47,32 @@ class MissingFacts:
 class _SourceFacts:
     quantities: tuple[danish.Quantity, ...]
     dates: tuple[danish.DateMention, ...]
-    name_text: str
+
+
+def _with_municipality(source_text: str, municipality: str | None) -> str:
+    if municipality:
+        return f"{source_text}\n\n{danish.municipality_name(municipality)}."
+    return source_text
 
 
 @lru_cache(maxsize=64)
 def _source_facts(source_text: str, municipality: str | None) -> _SourceFacts:
-    text = source_text
-    if municipality:
-        text += f"\n\n{danish.municipality_name(municipality)}."
+    text = _with_municipality(source_text, municipality)
     # Scaled ("12 mio." = 12 000 000) and bare (12) readings both count: an answer may say
     # "mellem 12 og 15 mio. kr." where only 15 carries the scale word.
     bare = [danish.Quantity(t, v, 0.0) for t, v in danish.bare_numbers(text)]
-    names = " ".join(danish.stems(text, drop_stopwords=False))
     return _SourceFacts(
         quantities=(*danish.quantities(text, skip_dates=False), *bare),
         dates=tuple(danish.dates(text)),
-        name_text=f" {names} ",
     )
+
+
+@lru_cache(maxsize=64)
+def _source_names(source_text: str, municipality: str | None) -> str:
+    """The source's words as stems between spaces, for name lookups (stemming a long item is
+    the costly part, so it is done only when names are checked)."""
+    text = _with_municipality(source_text, municipality)
+    return f" {' '.join(danish.stems(text, drop_stopwords=False))} "
 
 
 def missing_facts(
@@ -85,7 +94,7 @@ def missing_facts(
     if names:
         for name in danish.proper_names(text):
             total += 1
-            if f" {danish.name_key(name)} " not in facts.name_text:
+            if f" {danish.name_key(name)} " not in _source_names(source_text, municipality):
                 missing_names.append(name)
     return MissingFacts(tuple(numbers), tuple(missing_names), total)
 
