@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from casesummary.prompt import PromptTemplate, load_prompt
     from casesummary.result import (
         CaseSummary,
+        Citation,
+        Evidence,
         PromptResult,
         Provenance,
         Review,
@@ -74,7 +76,9 @@ _LAZY: dict[str, str] = {
     "BackendSpec": "casesummary.backends.spec",
     "CaseSummary": "casesummary.result",
     "CaseSummaryError": "casesummary.exceptions",
+    "Citation": "casesummary.result",
     "ContentFilterError": "casesummary.exceptions",
+    "Evidence": "casesummary.result",
     "InvalidAgendaItem": "casesummary.exceptions",
     "InvalidBackendSpec": "casesummary.exceptions",
     "InvalidGoldenCase": "casesummary.exceptions",
@@ -125,7 +129,9 @@ __all__ = [
     "BackendSpec",
     "CaseSummary",
     "CaseSummaryError",
+    "Citation",
     "ContentFilterError",
+    "Evidence",
     "InvalidAgendaItem",
     "InvalidBackendSpec",
     "InvalidGoldenCase",
