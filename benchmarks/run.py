@@ -1,9 +1,9 @@
 """Every performance figure the README quotes: `python benchmarks/run.py [group ...]`.
 
-Groups: tokens, parse, formats, import, concurrency, cache, portal (all when none is named).
-Each line is `name: value (target …)`, a ratio or a count measured within one run, so a busy
-shared machine moves the absolute times more than the verdicts. How each figure is measured is
-in docs/PERFORMANCE.md. Nothing here is a test, and no test asserts a timing.
+Groups: tokens, parse, formats, import, evidence, concurrency, cache, portal (all when none is
+named). Each line is `name: value (target …)`, a ratio or a count measured within one run, so a
+busy shared machine moves the absolute times more than the verdicts. How each figure is measured
+is in docs/PERFORMANCE.md. Nothing here is a test, and no test asserts a timing.
 """
 
 from __future__ import annotations
@@ -375,17 +375,19 @@ class SleepingBackend:
 
     def complete(self, request: BackendRequest) -> BackendResponse:
         time.sleep(LATENCY_S)
-        return self._answer()
+        return self._answer(request)
 
     async def acomplete(self, request: BackendRequest) -> BackendResponse:
         await asyncio.sleep(LATENCY_S)
-        return self._answer()
+        return self._answer(request)
 
-    def _answer(self) -> BackendResponse:
+    def _answer(self, request: BackendRequest) -> BackendResponse:
         from casesummary.backends.base import BackendResponse
-        from casesummary.testing.server import DEFAULT_ANSWER
+        from casesummary.testing.server import DEFAULT_ANSWER, evidence_answer
 
-        content = json.dumps(DEFAULT_ANSWER, ensure_ascii=False)
+        body = {"messages": [m.model_dump() for m in request.messages]}
+        answer = evidence_answer(body) if request.wants_evidence else DEFAULT_ANSWER
+        content = json.dumps(answer, ensure_ascii=False)
         return BackendResponse(content=content, model=self.model, structured_mode="json_schema")
 
 
@@ -534,6 +536,59 @@ def bench_portal() -> None:
     )
 
 
+# --- evidence -----------------------------------------------------------------------------
+
+
+def bench_evidence() -> None:
+    """The evidence check's cost per golden answer, as added time and as a ratio to validation
+    without it; each item's normalised text is built afresh every round, as a run builds it once."""
+    from casesummary import evidence, grounding
+    from casesummary.eval.golden import load_golden
+    from casesummary.taxonomy import load_taxonomy
+    from casesummary.validation import check_answer
+
+    taxonomy = load_taxonomy()
+    cases = [c for c in load_golden(GOLDEN) if c.expected is not None and c.expected.evidence]
+    answers = [(c.expected.model_dump_json(), c.load_item()) for c in cases if c.expected]
+    quotes = sum(
+        len(c.expected.evidence.quotes()) for c in cases if c.expected and c.expected.evidence
+    )
+    for content, item in answers:  # warm: validators built, modules loaded, texts rendered once
+        check_answer(content, taxonomy, item=item, evidence=True, grounding="numbers")
+
+    def per_answer(check: Callable[[str, AgendaItem], object]) -> float:
+        rounds = []
+        for _ in range(7):
+            evidence.forget_items()
+            grounding._source_facts.cache_clear()
+            grounding._source_names.cache_clear()
+            start = time.perf_counter()
+            for content, item in answers:
+                check(content, item)
+            rounds.append((time.perf_counter() - start) / len(answers))
+        return statistics.median(rounds)
+
+    plain = per_answer(lambda content, item: check_answer(content, taxonomy))
+    quoted = per_answer(
+        lambda content, item: check_answer(content, taxonomy, item=item, evidence=True)
+    )
+    grounded = per_answer(
+        lambda content, item: check_answer(
+            content, taxonomy, item=item, evidence=True, grounding="numbers"
+        )
+    )
+    added = (quoted - plain) * 1000
+    line(
+        "evidence_check_ms",
+        added,
+        f"target <= 2 ms added per answer; validation {plain * 1000:.2f} ms -> "
+        f"{quoted * 1000:.2f} ms with the evidence check (ratio {quoted / plain:.2f}), median of "
+        f"7 rounds over {len(answers)} golden answers, {quotes} quotes; the grounding rule "
+        f"(numbers) adds {(grounded - quoted) * 1000:.2f} ms more",
+        2,
+    )
+
+
 # --- API-bound: cache ----------------------------------------------------------------------
 
 
@@ -602,6 +657,7 @@ FIGURES: dict[str, Callable[[], None]] = {
     "parse": bench_parse,
     "formats": bench_formats,
     "import": bench_import,
+    "evidence": bench_evidence,
     "concurrency": bench_concurrency,
     "cache": bench_cache,
     "portal": bench_portal,

@@ -7,7 +7,7 @@ the texts the metrics read — with no change anywhere but the model.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, get_origin
 
 import pytest
 from pydantic import Field
@@ -20,6 +20,7 @@ from casesummary.result import (
     AnswerField,
     AnswerPart,
     CaseSummary,
+    Evidence,
     PromptResult,
     Provenance,
     answer_fields,
@@ -57,14 +58,51 @@ def provenance() -> Provenance:
 def test_the_contract_is_the_models_parts_in_display_order() -> None:
     assert answer_fields() == (
         AnswerField("question", "Spørgsmål", is_list=False),
-        AnswerField("summary", "Opsummering", is_list=False),
-        AnswerField("pros", "Fordele", is_list=True, min_items=3, max_items=3),
-        AnswerField("cons", "Ulemper", is_list=True, min_items=3, max_items=3),
+        AnswerField("summary", "Opsummering", is_list=False, evidence=True),
+        AnswerField("pros", "Fordele", is_list=True, min_items=3, max_items=3, evidence=True),
+        AnswerField("cons", "Ulemper", is_list=True, min_items=3, max_items=3, evidence=True),
         AnswerField("keywords", "Emneord", is_list=True, min_items=1, max_items=3, taxonomy=True),
     )
     assert {f.name: f.label for f in answer_fields()} == LABELS
-    # The published result adds disclosure, review and provenance, which are not answer parts.
+    # The published result adds disclosure, review and provenance, which are not answer parts;
+    # nor are the evidence and its citations, which travel beside the block.
     assert answer_fields(CaseSummary) == answer_fields()
+    assert "evidence" not in LABELS
+
+
+def test_the_evidence_has_one_quote_per_evidence_part_shaped_like_the_part() -> None:
+    parts = [f for f in answer_fields() if f.evidence]
+    assert list(Evidence.model_fields) == [f.name for f in parts]
+    for spec in parts:
+        info = Evidence.model_fields[spec.name]
+        bounds = (
+            next((m.min_length for m in info.metadata if hasattr(m, "min_length")), None),
+            next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None),
+        )
+        assert (get_origin(info.annotation) is list) == spec.is_list
+        if spec.is_list:
+            assert bounds == (spec.min_items, spec.max_items)
+    schema = answer_schema(load_taxonomy(), evidence=True)["properties"]["evidence"]
+    assert list(schema["properties"]) == [f.name for f in parts]
+    assert schema["required"] == [f.name for f in parts]
+    assert schema["additionalProperties"] is False
+    assert schema["properties"]["pros"]["minItems"] == schema["properties"]["pros"]["maxItems"] == 3
+
+
+def test_the_block_is_derived_exactly_as_before_with_or_without_evidence() -> None:
+    plain = PromptResult.model_validate(good_answer(evidence=False))
+    quoted = PromptResult.model_validate(good_answer())
+    assert quoted.evidence is not None
+    assert plain.evidence is None
+    assert answer_values(quoted) == answer_values(plain)
+    assert quoted.without_evidence() == plain
+    # An answer without evidence serialises exactly as before evidence existed.
+    assert "evidence" not in plain.model_dump()
+    assert "evidence" not in plain.model_dump_json()
+    result = CaseSummary.from_answer(plain, provenance())
+    assert "citations" not in result.model_dump()
+    assert "evidence" not in result.model_dump()
+    assert format_text(CaseSummary.from_answer(quoted, provenance())) == format_text(result)
 
 
 def test_the_schema_sent_to_models_derives_from_the_contract() -> None:

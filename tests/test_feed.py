@@ -13,7 +13,7 @@ from casesummary.exceptions import BackendConnectionError, InvalidBackendSpec
 from casesummary.feed import RESULTS_DIR, FeedEntry, sync
 from casesummary.prompt import load_prompt
 from casesummary.taxonomy import load_taxonomy
-from casesummary.testing import FunctionBackend, PortalStubServer, copy_meeting, good_answer
+from casesummary.testing import FunctionBackend, PortalStubServer, answer_for, copy_meeting
 from casesummary.testing.fakes import FakeAnswer
 
 OPEN_WITH_TEXT = 18  # of the Hvidovre meeting's 24 items: 3 closed, 3 routine ones without text
@@ -25,7 +25,7 @@ def answering(fail_on: str | None = None) -> FunctionBackend:
     def answer(request: BackendRequest) -> FakeAnswer:
         if fail_on is not None and request.item.title.startswith(fail_on):
             return BackendConnectionError("the model server went away")
-        return good_answer(request.taxonomy)
+        return answer_for(request)
 
     return FunctionBackend(answer)
 

@@ -78,4 +78,4 @@ def test_installed_wheel_finds_its_own_prompts(wheel: Path, tmp_path: Path) -> N
     ).stdout.splitlines()
     assert out[0].startswith(str(target))
     assert out[1].startswith(str(target))
-    assert out[2].split()[0] == "1.0.0"
+    assert out[2].split()[0] == "2.0.0"

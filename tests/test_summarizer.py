@@ -29,7 +29,7 @@ from casesummary.summarizer import (
     summarize_many,
 )
 from casesummary.taxonomy import Taxonomy, Topic, load_taxonomy
-from casesummary.testing import FunctionBackend, QueueBackend, good_answer
+from casesummary.testing import FunctionBackend, QueueBackend, answer_for, good_answer
 from casesummary.validation import answer_schema
 
 
@@ -62,8 +62,13 @@ def response(
     )
 
 
+def good(item: AgendaItem | None = None) -> dict[str, Any]:
+    """A valid answer whose quotes come from `item` (default: `make_item()`)."""
+    return good_answer(item=item if item is not None else make_item())
+
+
 def bad_answer() -> dict[str, Any]:
-    return {**good_answer(), "pros": ["Kun en fordel"]}
+    return {**good(), "pros": ["Kun en fordel"]}
 
 
 # -- build_request ---------------------------------------------------------------------------
@@ -73,10 +78,11 @@ def test_build_request_carries_everything_a_backend_needs() -> None:
     prompt, taxonomy, item = load_prompt(), load_taxonomy(), make_item()
     request = build_request(item, prompt=prompt, taxonomy=taxonomy, repeat=2)
     assert [m.role for m in request.messages] == ["system", "user"]
-    assert request.json_schema == answer_schema(taxonomy)
+    assert request.json_schema == answer_schema(taxonomy, evidence=True)
+    assert request.wants_evidence
     assert request.parameters == prompt.parameters
     assert request.schema_name == "prompt_result"
-    assert (request.prompt_id, request.prompt_version) == ("summary", "1.0.0")
+    assert (request.prompt_id, request.prompt_version) == ("summary", "2.0.0")
     assert request.prompt_fingerprint == prompt.fingerprint(taxonomy)
     assert (request.item, request.taxonomy, request.repeat) == (item, taxonomy, 2)
 
@@ -86,7 +92,7 @@ def test_build_request_carries_everything_a_backend_needs() -> None:
 
 def test_valid_first_answer_with_complete_provenance() -> None:
     backend = QueueBackend(
-        [response(good_answer(), structured_mode="json_schema")], name="fake", model="fake-model"
+        [response(good(), structured_mode="json_schema")], name="fake", model="fake-model"
     )
     item = make_item()
     result = summarize(item, backend=backend)
@@ -96,7 +102,7 @@ def test_valid_first_answer_with_complete_provenance() -> None:
     assert "kunstig intelligens" in result.disclosure
     p = result.provenance
     prompt = load_prompt()
-    assert (p.prompt_id, p.prompt_version) == ("summary", "1.0.0")
+    assert (p.prompt_id, p.prompt_version) == ("summary", "2.0.0")
     assert p.prompt_fingerprint == prompt.fingerprint(load_taxonomy())
     assert (p.backend, p.model) == ("fake", "fake-model-2026")
     assert p.parameters == prompt.parameters
@@ -110,7 +116,7 @@ def test_valid_first_answer_with_complete_provenance() -> None:
 
 
 def test_invalid_answer_is_reasked_with_only_the_validation_errors() -> None:
-    backend = QueueBackend([response(bad_answer()), response(good_answer(), tokens=(300, 70))])
+    backend = QueueBackend([response(bad_answer()), response(good(), tokens=(300, 70))])
     result = summarize(make_item(), backend=backend)
     assert result.provenance.attempts == 2
     assert result.provenance.usage == Usage(input_tokens=400, output_tokens=120)
@@ -136,7 +142,7 @@ def test_api_errors_are_never_sent_back_to_the_model() -> None:
 
 
 def test_reasks_are_bounded_and_then_raise_with_the_last_errors() -> None:
-    backend = QueueBackend([response(bad_answer())] * 3 + [response(good_answer())])
+    backend = QueueBackend([response(bad_answer())] * 3 + [response(good())])
     with pytest.raises(OutputValidationError) as info:
         summarize(make_item(), backend=backend)
     assert len(backend.calls) == 3  # the first answer and two re-asks
@@ -180,7 +186,7 @@ async def test_nothing_to_summarize_before_any_backend_call(item: AgendaItem, re
 
 
 async def test_asummarize_reasks_too() -> None:
-    backend = QueueBackend([response(bad_answer()), response(good_answer())])
+    backend = QueueBackend([response(bad_answer()), response(good())])
     result = await asummarize(make_item(), backend=backend)
     assert result.provenance.attempts == 2
     assert result.provenance.usage.input_tokens == 200
@@ -188,7 +194,7 @@ async def test_asummarize_reasks_too() -> None:
 
 def test_repeat_and_custom_taxonomy_reach_the_request() -> None:
     taxonomy = Taxonomy(topics=(Topic(name="Skat"),))
-    backend = FunctionBackend(lambda r: good_answer(r.taxonomy))
+    backend = FunctionBackend(answer_for)
     result = summarize(make_item(), backend=backend, taxonomy=taxonomy, repeat=3)
     assert result.keywords == ["Skat"]
     assert backend.calls[0].repeat == 3
@@ -198,7 +204,8 @@ def test_repeat_and_custom_taxonomy_reach_the_request() -> None:
 def test_prompt_by_spec_and_by_template() -> None:
     template = load_prompt("summary@1.0.0")
     for prompt in ("summary@1", template):
-        result = summarize(make_item(), backend=QueueBackend([good_answer()]), prompt=prompt)
+        answer = good_answer(evidence=False)
+        result = summarize(make_item(), backend=QueueBackend([answer]), prompt=prompt)
         assert result.provenance.prompt_version == "1.0.0"
 
 
@@ -249,7 +256,7 @@ def by_title(answers: dict[str, Any]) -> FunctionBackend:
 def test_summarize_many_keeps_order_and_isolates_failures() -> None:
     items = [make_item(f"Punkt {n}") for n in range(6)]
     failing = BackendHTTPError("boom", status_code=503)
-    answers: dict[str, Any] = {i.title: good_answer() for i in items}
+    answers: dict[str, Any] = {i.title: good(i) for i in items}
     answers["Punkt 2"] = failing
     answers["Punkt 4"] = bad_answer()
     backend = by_title(answers)
@@ -271,7 +278,7 @@ def test_summarize_many_keeps_order_and_isolates_failures() -> None:
 
 def test_summarize_many_reports_skipped_items_as_failures() -> None:
     items = [make_item("Åben"), make_item("Lukket", is_open=False), make_item("Tom", sections=())]
-    backend = QueueBackend([good_answer()])
+    backend = QueueBackend([good(items[0])])
     results = summarize_many(items, backend=backend)
     assert isinstance(results[0], CaseSummary)
     assert [(r.error_type, r.item_title) for r in results[1:]] == [  # type: ignore[union-attr]
@@ -287,7 +294,7 @@ def test_progress_is_called_as_each_item_finishes() -> None:
     calls: list[tuple[int, int]] = []
     summarize_many(
         items,
-        backend=FunctionBackend(lambda r: good_answer()),
+        backend=FunctionBackend(answer_for),
         progress=lambda done, total: calls.append((done, total)),
     )
     assert calls == [(n, 5) for n in range(1, 6)]
@@ -313,7 +320,7 @@ def test_concurrency_is_bounded() -> None:
             await asyncio.sleep(0.01)
             with lock:
                 active -= 1
-            return response(good_answer())
+            return response(answer_for(request))
 
     results = summarize_many(items, backend=Slow(), concurrency=2)
     assert all(isinstance(r, CaseSummary) for r in results)
@@ -330,7 +337,7 @@ def test_caller_mistakes_raise_before_any_item_runs() -> None:
 
 
 async def test_summarize_many_inside_a_running_loop() -> None:
-    results = summarize_many([make_item()], backend=QueueBackend([good_answer()]))
+    results = summarize_many([make_item()], backend=QueueBackend([good()]))
     assert isinstance(results[0], CaseSummary)
 
 
@@ -396,7 +403,7 @@ class _Closable(FunctionBackend):
     """A fake that counts how often it was closed."""
 
     def __init__(self) -> None:
-        super().__init__(lambda r: good_answer())
+        super().__init__(answer_for)
         self.closed = 0
 
     def close(self) -> None:
@@ -453,7 +460,7 @@ def test_a_summarizer_checks_every_argument_before_any_item(
 
 
 def test_a_summarizer_with_a_cache_answers_a_repeated_request_from_it(tmp_path: Path) -> None:
-    backend = FunctionBackend(lambda r: good_answer())
+    backend = FunctionBackend(answer_for)
     item = make_item()
     first = Summarizer(backend, cache_dir=tmp_path).summarize(item)
     again = Summarizer(backend, cache_dir=tmp_path).summarize(item)
@@ -466,10 +473,155 @@ def test_a_backend_made_for_0_1_without_close_still_summarises() -> None:
         name, model = "old", "m"
 
         def complete(self, request: BackendRequest) -> BackendResponse:
-            return BackendResponse(content=json.dumps(good_answer()), model="m")
+            return BackendResponse(content=json.dumps(answer_for(request)), model="m")
 
         async def acomplete(self, request: BackendRequest) -> BackendResponse:
             return self.complete(request)
 
     assert summarize(make_item(), backend=Old()).provenance.backend == "old"  # type: ignore[arg-type]
     assert summarize_many([make_item()], backend=Old())[0].provenance.model == "m"  # type: ignore[arg-type,union-attr]
+
+
+# -- evidence and grounding -------------------------------------------------------------------
+
+BUDGET_ITEM = make_item(
+    "Budget for cykelstier",
+    sections=(
+        Section(
+            heading="Sagsresumé",
+            kind=SectionKind.SUMMARY,
+            text=(
+                "Udvalget skal vedtage et budget på 5 mio. kr. til nye cykelstier.\n"
+                "Cykelstierne skal øge trafiksikkerheden for skolebørn."
+            ),
+        ),
+        Section(
+            heading="Økonomi",
+            kind=SectionKind.ECONOMY,
+            text="Anlægsudgiften afholdes af kassebeholdningen i 2027.",
+        ),
+    ),
+)
+
+
+def budget_answer(**changes: Any) -> dict[str, Any]:
+    answer = good_answer(item=BUDGET_ITEM)
+    answer["evidence"] = {
+        "summary": "Udvalget skal vedtage et budget på 5 mio. kr. til nye cykelstier.",
+        "pros": [
+            "Cykelstierne skal øge trafiksikkerheden for skolebørn",
+            "et budget på 5 mio. kr. til nye cykelstier",
+            "Udvalget skal vedtage et budget",
+        ],
+        "cons": [
+            "Anlægsudgiften afholdes af kassebeholdningen i 2027.",
+            "afholdes af kassebeholdningen",
+            "«Cykelstierne skal øge  trafiksikkerheden»",
+        ],
+    }
+    answer.update(changes)
+    return answer
+
+
+def test_the_result_says_where_each_quote_stands_in_the_item() -> None:
+    result = summarize(BUDGET_ITEM, backend=QueueBackend([budget_answer()]))
+    assert result.evidence is not None
+    assert len(result.citations) == 7
+    first = result.citation("summary")
+    assert first is not None
+    assert (first.section, first.heading, first.start) == (0, "Sagsresumé", 0)
+    text = BUDGET_ITEM.sections[0].text
+    assert text[first.start : first.end] == first.passage == result.evidence.summary.rstrip(".")
+    con = result.citation("cons", 2)  # other quote marks, a doubled space: still found
+    assert con is not None
+    assert con.passage == "Cykelstierne skal øge trafiksikkerheden"
+    economy = result.citation("cons", 0)
+    assert economy is not None
+    assert economy.heading == "Økonomi"
+    assert economy.section == 1
+    dumped = result.model_dump(mode="json")
+    assert dumped["citations"][0]["part"] == "summary"
+    assert dumped["evidence"]["pros"][0] == "Cykelstierne skal øge trafiksikkerheden for skolebørn"
+
+
+def test_a_quote_not_in_the_item_is_reasked_and_the_result_records_two_attempts() -> None:
+    invented = budget_answer()
+    invented["evidence"]["pros"][1] = "Byrådet har vedtaget en svævebane over havnen"
+    backend = QueueBackend([invented, budget_answer()])
+    result = summarize(BUDGET_ITEM, backend=backend)
+    assert result.provenance.attempts == 2
+    reask = backend.calls[1].messages[-1].content
+    assert "evidence.pros[1]: the quote for pro 2 is not in the item" in reask
+    assert result.evidence is not None
+    assert "svævebane" not in result.evidence.pros[1]
+
+
+@pytest.mark.parametrize(
+    ("quote", "message"),
+    [
+        ("Udvalget skal", "the quote for the summary is too short"),
+        (" ".join(["ord"] * 61), "the quote for the summary is too long"),
+    ],
+)
+def test_a_quote_must_be_short_but_not_a_word_or_two(quote: str, message: str) -> None:
+    answer = budget_answer()
+    answer["evidence"]["summary"] = quote
+    with pytest.raises(OutputValidationError) as info:
+        summarize(BUDGET_ITEM, backend=QueueBackend([answer]), max_reasks=0)
+    assert any(message in e for e in info.value.errors)
+
+
+def test_missing_evidence_is_reasked_under_a_prompt_that_asks_for_it() -> None:
+    backend = QueueBackend([good_answer(evidence=False), budget_answer()])
+    result = summarize(BUDGET_ITEM, backend=backend)
+    assert result.provenance.attempts == 2
+    assert "evidence: the field is missing" in backend.calls[1].messages[-1].content
+
+
+def test_a_prompt_without_evidence_neither_asks_for_nor_accepts_it() -> None:
+    plain = summarize(
+        BUDGET_ITEM, backend=QueueBackend([good_answer(evidence=False)]), prompt="summary@1"
+    )
+    assert plain.evidence is None
+    assert plain.citations == ()
+    assert "evidence" not in plain.model_dump()
+    backend = QueueBackend([budget_answer()])
+    with pytest.raises(OutputValidationError, match="evidence: not an allowed field"):
+        summarize(BUDGET_ITEM, backend=backend, prompt="summary@1", max_reasks=0)
+    assert not backend.calls[0].wants_evidence
+    assert "evidence" not in backend.calls[0].json_schema["properties"]
+
+
+def test_a_number_the_item_does_not_state_is_reasked() -> None:
+    invented = budget_answer(
+        summary=(
+            "Dagsordenspunktet handler om et budget på 7 mio. kr. til cykelstier. "
+            "Anlægget står færdigt den 1. juni 2031."
+        )
+    )
+    backend = QueueBackend([invented, budget_answer()])
+    result = summarize(BUDGET_ITEM, backend=backend)
+    assert result.provenance.attempts == 2
+    reask = backend.calls[1].messages[-1].content
+    assert "summary: '7 mio.', '1. juni 2031' does not occur in the item" in reask
+    grounded = budget_answer(summary="Dagsordenspunktet handler om 5 mio. kr. Det er i 2027.")
+    assert summarize(BUDGET_ITEM, backend=QueueBackend([grounded])).provenance.attempts == 1
+
+
+def test_grounding_strictness_is_the_prompts_unless_the_summarizer_says_otherwise() -> None:
+    invented = budget_answer(pros=["Giver 12 nye cykelstier", "Øger sikkerheden", "Hjælper børn"])
+    with Summarizer(QueueBackend([invented]), max_reasks=0) as strict:
+        assert strict.grounding == "numbers"
+        with pytest.raises(OutputValidationError, match=r"pros\[0\]: '12' does not occur"):
+            strict.summarize(BUDGET_ITEM)
+    with Summarizer(QueueBackend([invented]), grounding="off") as lenient:
+        assert lenient.summarize(BUDGET_ITEM).pros[0] == "Giver 12 nye cykelstier"
+    named = budget_answer(cons=["Risiko for at Vejdirektoratet siger nej", "Mulighed for x", "y"])
+    assert summarize(BUDGET_ITEM, backend=QueueBackend([named])).cons[0].endswith("nej")
+    with (
+        Summarizer(QueueBackend([named]), grounding="all", max_reasks=0) as names,
+        pytest.raises(OutputValidationError, match="the name 'Vejdirektoratet'"),
+    ):
+        names.summarize(BUDGET_ITEM)
+    with pytest.raises(UserError, match="grounding must be one of off, numbers, all"):
+        Summarizer(QueueBackend([]), grounding="strict")  # type: ignore[arg-type]

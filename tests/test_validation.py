@@ -58,7 +58,12 @@ def test_schema_follows_the_taxonomy() -> None:
 
 
 def test_schema_fields_match_the_pydantic_model() -> None:
-    assert set(answer_schema(TAXONOMY)["properties"]) == set(PromptResult.model_fields)
+    assert set(answer_schema(TAXONOMY)["properties"]) == set(PromptResult.model_fields) - {
+        "evidence"
+    }
+    assert set(answer_schema(TAXONOMY, evidence=True)["properties"]) == set(
+        PromptResult.model_fields
+    )
 
 
 # -- the cached validator ---------------------------------------------------------------------

@@ -8,6 +8,8 @@ A template is a Markdown file, ``prompts/<id>/v<N>.md``::
     description: what it is for
     schema: prompt_result          # name of the output schema sent to the backend
     max_input_tokens: 6000         # optional: default budget for the item text
+    evidence: true                 # optional: ask for a verbatim quote behind each claim
+    grounding: numbers             # optional: off | numbers | all (facts must be in the item)
     parameters: {temperature: 0.2, max_tokens: 1200, seed: 7}
     ---
     === system ===
@@ -35,6 +37,7 @@ from casesummary._resources import prompts_dir, read_once
 from casesummary._yaml import safe_load
 from casesummary.danish import municipality_name
 from casesummary.exceptions import InvalidPrompt
+from casesummary.grounding import GroundingLevel
 from casesummary.messages import Message
 
 if TYPE_CHECKING:
@@ -97,11 +100,18 @@ class _FrontMatter(BaseModel):
     description: str = Field(min_length=1)
     schema_name: str = Field(default="prompt_result", alias="schema", pattern=r"^[a-zA-Z0-9_-]+$")
     max_input_tokens: int | None = Field(default=None, gt=0)
+    evidence: bool = False
+    grounding: GroundingLevel = "off"
     parameters: dict[str, Any] = Field(default_factory=dict)
 
 
 class PromptTemplate(BaseModel):
-    """One released version of a prompt: its front matter, its parts and its source text."""
+    """One released version of a prompt: its front matter, its parts and its source text.
+
+    `evidence`: the answer carries a verbatim quote from the item for each claim, checked against
+    the item. `grounding`: how strictly the answer's numbers, dates and names are held to the
+    item ("off", "numbers", "all"; casesummary/grounding.py).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -110,6 +120,8 @@ class PromptTemplate(BaseModel):
     description: str
     schema_name: str = "prompt_result"
     max_input_tokens: int | None = None
+    evidence: bool = False
+    grounding: GroundingLevel = "off"
     parameters: dict[str, Any] = Field(default_factory=dict)
     path: Path
     text: str
@@ -203,6 +215,8 @@ def parse_prompt(text: str, path: Path) -> PromptTemplate:
         description=front.description,
         schema_name=front.schema_name,
         max_input_tokens=front.max_input_tokens,
+        evidence=front.evidence,
+        grounding=front.grounding,
         parameters=front.parameters,
         path=path,
         text=text,

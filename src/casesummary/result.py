@@ -5,6 +5,11 @@ resultater block is a field marked `AnswerPart()`, with its Danish label as the 
 its bounds as the field's constraints, in display order. `answer_fields()` reads them back; the
 JSON Schema sent to models, validation, the CLI's text block, the eval report and the metrics
 all derive from it, so a new part of the answer is one new field here.
+
+Evidence: a part marked `AnswerPart(evidence=True)` carries one verbatim quote from the item when
+the prompt asks for evidence (prompts/summary/v2.md). The quotes travel beside the block, in the
+optional `evidence` field (`Evidence`), never inside it, so the published block reads exactly
+as before; a `CaseSummary` adds where each quote stands in the item (`citations`).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from functools import cache
 from typing import Annotated, Any, Literal, get_origin
 
 from annotated_types import MaxLen, MinLen
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 @dataclass(frozen=True)
@@ -23,9 +28,12 @@ class AnswerPart:
     """Marks a field of an answer model as a part of the published block.
 
     `taxonomy`: its items must be names from the taxonomy (the keywords).
+    `evidence`: it carries a verbatim quote from the item (one per item of a list part) when
+    the prompt asks for evidence.
     """
 
     taxonomy: bool = False
+    evidence: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,7 @@ class AnswerField:
     min_items: int | None = None
     max_items: int | None = None
     taxonomy: bool = False
+    evidence: bool = False
 
 
 @cache
@@ -60,6 +69,7 @@ def answer_fields(model: type[BaseModel] | None = None) -> tuple[AnswerField, ..
                 min_items=low if is_list else None,
                 max_items=high if is_list else None,
                 taxonomy=part.taxonomy,
+                evidence=part.evidence,
             )
         )
     return tuple(found)
@@ -90,18 +100,82 @@ REVIEWED_DISCLOSURE = (
 )
 
 
+#: The answer's field holding the quotes; a request asks for evidence when its schema has it.
+EVIDENCE_FIELD = "evidence"
+
+
+class Evidence(BaseModel):
+    """One short verbatim quote from the item for each part marked `AnswerPart(evidence=True)`.
+
+    The quotes stand in the order of the claims they back: `pros[1]` is the quote for the second
+    pro. Validation checks each one against the item (casesummary/evidence.py).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    summary: str = Field(title="Citat for opsummeringen", min_length=1)
+    pros: list[str] = Field(title="Citater for fordelene", min_length=3, max_length=3)
+    cons: list[str] = Field(title="Citater for ulemperne", min_length=3, max_length=3)
+
+    def quotes(self) -> list[tuple[str, int, str]]:
+        """(part, index, quote) for every quote, in display order."""
+        out: list[tuple[str, int, str]] = []
+        for name in type(self).model_fields:
+            value: Any = getattr(self, name)
+            values = value if isinstance(value, list) else [value]
+            out += [(name, index, str(quote)) for index, quote in enumerate(values)]
+        return out
+
+    def quote(self, part: str, index: int = 0) -> str | None:
+        """The quote backing item `index` of `part`, or None if it has none."""
+        value: Any = getattr(self, part, None)
+        if isinstance(value, list):
+            return str(value[index]) if 0 <= index < len(value) else None
+        return str(value) if value is not None and index == 0 else None
+
+
+#: Fields left out of a dump while empty, so answers and results without evidence serialise
+#: exactly as before evidence existed.
+_OMITTED_WHEN_EMPTY = ("evidence", "citations")
+
+
 class PromptResult(BaseModel):
-    """The five fields a model answers with; the shape of 'Prompt resultater'."""
+    """The five fields a model answers with; the shape of 'Prompt resultater'.
+
+    `evidence` is not a part of the block: it holds the quotes behind it when the prompt asks for
+    them, and is left out of the JSON when absent.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     question: Annotated[str, AnswerPart()] = Field(title="Spørgsmål", min_length=1)
-    summary: Annotated[str, AnswerPart()] = Field(title="Opsummering", min_length=1)
-    pros: Annotated[list[str], AnswerPart()] = Field(title="Fordele", min_length=3, max_length=3)
-    cons: Annotated[list[str], AnswerPart()] = Field(title="Ulemper", min_length=3, max_length=3)
+    summary: Annotated[str, AnswerPart(evidence=True)] = Field(title="Opsummering", min_length=1)
+    pros: Annotated[list[str], AnswerPart(evidence=True)] = Field(
+        title="Fordele", min_length=3, max_length=3
+    )
+    cons: Annotated[list[str], AnswerPart(evidence=True)] = Field(
+        title="Ulemper", min_length=3, max_length=3
+    )
     keywords: Annotated[list[str], AnswerPart(taxonomy=True)] = Field(
         title="Emneord", min_length=1, max_length=3
     )
+    evidence: Evidence | None = Field(default=None, title="Citater")
+
+    # No return annotation: pydantic would take it for the serialised shape and lose the schema.
+    @model_serializer(mode="wrap")
+    def _omit_empty(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in _OMITTED_WHEN_EMPTY:
+                if name in data and not data[name]:
+                    del data[name]
+        return data
+
+    def without_evidence(self) -> PromptResult:
+        """The block alone: this answer as a `PromptResult` with no quotes."""
+        return PromptResult.model_validate(
+            self.model_dump(include=set(PromptResult.model_fields) - {EVIDENCE_FIELD})
+        )
 
 
 #: Display labels the web app shows, keyed by attribute name (derived from `PromptResult`).
@@ -154,18 +228,56 @@ class Review(BaseModel):
     reviewed_at: datetime | None = None
 
 
+class Citation(BaseModel):
+    """Where one quote of the evidence stands in the item, so the web app can highlight it.
+
+    `section` indexes `AgendaItem.sections` (None: the item's title) and `start`/`end` are
+    character offsets into that section's `text` (or the title); `passage` is the item's own text
+    there, which may differ from the quote in white space, quote marks, dashes and case.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    part: str = Field(description="the answer part the quote backs: summary, pros or cons")
+    index: int = Field(ge=0, description="the position in that part (0 for the summary)")
+    section: int | None = Field(ge=0, description="index into the item's sections; null: title")
+    heading: str = Field(description="the section's heading as written, or 'Titel'")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    passage: str
+
+
 class CaseSummary(PromptResult):
-    """A validated Prompt resultater block with its AI disclosure, review status and provenance."""
+    """A validated Prompt resultater block with its AI disclosure, review status and provenance.
+
+    With evidence, `citations` says where each quote was found in the item (left out of the
+    JSON when there is no evidence).
+    """
 
     disclosure: str = AI_DISCLOSURE
     review: Review = Field(default_factory=Review)
     provenance: Provenance
+    citations: tuple[Citation, ...] = ()
 
     @classmethod
-    def from_answer(cls, answer: PromptResult, provenance: Provenance) -> CaseSummary:
+    def from_answer(
+        cls,
+        answer: PromptResult,
+        provenance: Provenance,
+        citations: tuple[Citation, ...] = (),
+    ) -> CaseSummary:
         """A fresh, unreviewed result, disclosed as AI-generated or as extracted."""
         disclosure = EXTRACTIVE_DISCLOSURE if provenance.extractive else AI_DISCLOSURE
-        return cls(**answer.model_dump(), provenance=provenance, disclosure=disclosure)
+        return cls(
+            **answer.model_dump(),
+            provenance=provenance,
+            disclosure=disclosure,
+            citations=citations,
+        )
+
+    def citation(self, part: str, index: int = 0) -> Citation | None:
+        """Where the quote backing item `index` of `part` was found, or None."""
+        return next((c for c in self.citations if (c.part, c.index) == (part, index)), None)
 
     def approved(self, reviewer: str, at: datetime) -> CaseSummary:
         """A copy marked as reviewed by a person who holds editorial responsibility."""

@@ -9,6 +9,10 @@ a user message listing only the validation errors (never any API error text), at
 `max_reasks` times. After that, `OutputValidationError` is raised with the last answer's errors
 and output. Transport failures are the backend's business and propagate unchanged.
 
+Validation reads the item too: a prompt that asks for evidence has each quote checked against
+it, and the prompt's grounding level (or the Summarizer's `grounding`) holds the answer's
+numbers, dates and names to it; where each quote was found goes into the result (`citations`).
+
 Backend choice: the `backend` argument (a spec string, a `BackendSpec` or a Backend), else
 $CASESUMMARY_BACKEND, else the offline ``baseline`` (`backends.spec.resolve_spec`). A backend
 made from a spec belongs to the Summarizer, which closes it; a Backend object passed in belongs
@@ -35,11 +39,12 @@ from casesummary.backends.registry import get_backend
 from casesummary.backends.replay import RecordingBackend
 from casesummary.backends.spec import BackendSpec, resolve_spec
 from casesummary.exceptions import NothingToSummarize, OutputValidationError, UserError
+from casesummary.grounding import GROUNDING_LEVELS, GroundingLevel
 from casesummary.messages import Message
 from casesummary.prompt import PromptTemplate, load_prompt
 from casesummary.result import CaseSummary, Provenance, SummaryFailure, Usage
 from casesummary.taxonomy import Taxonomy, load_taxonomy
-from casesummary.validation import answer_schema, validate_answer
+from casesummary.validation import answer_schema, check_answer
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine
@@ -58,7 +63,7 @@ def build_request(
     """The first request for `item`: rendered messages, answer schema, parameters, fingerprints."""
     return BackendRequest(
         messages=prompt.render(item, taxonomy),
-        json_schema=answer_schema(taxonomy),
+        json_schema=answer_schema(taxonomy, evidence=prompt.evidence),
         schema_name=prompt.schema_name,
         parameters=dict(prompt.parameters),
         item=item,
@@ -86,7 +91,8 @@ class Summarizer(Closing):
 
     Every argument is checked when the Summarizer is made, before any item runs. With
     `cache_dir`, an answer recorded there for the same request is reused instead of asking the
-    backend (backends/replay.py); new answers are recorded.
+    backend (backends/replay.py); new answers are recorded. `grounding` ("off", "numbers",
+    "all") overrides how strictly the prompt holds answers to the item's facts.
     """
 
     def __init__(
@@ -97,11 +103,18 @@ class Summarizer(Closing):
         taxonomy: str | Path | Taxonomy | None = None,
         max_reasks: int = 2,
         cache_dir: str | Path | None = None,
+        grounding: GroundingLevel | None = None,
     ) -> None:
         _check_reasks(max_reasks)
+        if grounding is not None and grounding not in GROUNDING_LEVELS:
+            raise UserError(
+                f"grounding must be one of {', '.join(GROUNDING_LEVELS)}, not {grounding!r}"
+            )
         self.prompt: PromptTemplate = (
             prompt if isinstance(prompt, PromptTemplate) else load_prompt(prompt)
         )
+        #: How strictly answers are held to the item's facts: this argument, else the prompt's.
+        self.grounding: GroundingLevel = grounding or self.prompt.grounding
         self.taxonomy: Taxonomy = load_taxonomy(taxonomy)
         self.max_reasks = max_reasks
         self.spec: BackendSpec | None = None
@@ -328,6 +341,7 @@ class _Run:
         self.prompt, self.taxonomy = summarizer.prompt, summarizer.taxonomy
         self.backend = summarizer.backend
         self.max_reasks = summarizer.max_reasks
+        self.grounding = summarizer.grounding
         self.request = build_request(
             item, prompt=self.prompt, taxonomy=self.taxonomy, repeat=repeat
         )
@@ -340,7 +354,13 @@ class _Run:
         self.attempts += 1
         self.usage = self.usage + response.usage
         try:
-            answer = validate_answer(response.content, self.taxonomy)
+            checked = check_answer(
+                response.content,
+                self.taxonomy,
+                item=self.item,
+                evidence=self.prompt.evidence,
+                grounding=self.grounding,
+            )
         except OutputValidationError as exc:
             if self.attempts > self.max_reasks:
                 raise OutputValidationError(
@@ -371,7 +391,7 @@ class _Run:
             item_fingerprint=self.item.fingerprint,
             extractive=response.extractive,
         )
-        return CaseSummary.from_answer(answer, provenance)
+        return CaseSummary.from_answer(checked.answer, provenance, checked.citations)
 
 
 async def _finish(backend: Backend, run: _Run) -> CaseSummary:

@@ -64,3 +64,16 @@ def test_an_unknown_group_is_a_usage_error() -> None:
     assert done.returncode == 2
     assert "unknown group tokenz" in done.stderr
     assert done.stdout == ""
+
+
+def test_the_evidence_figure_is_printed_with_what_it_compares() -> None:
+    """Its value is a timing: only its form is checked, never the number."""
+    done = run_benchmark("evidence")
+    assert done.returncode == 0, done.stderr
+    (row,) = done.stdout.splitlines()
+    match = LINE.match(row)
+    assert match, row
+    assert match["name"] == "evidence_check_ms"
+    assert "<= 2 ms added per answer" in match["rest"]
+    assert "ratio" in match["rest"]
+    assert "golden answers" in match["rest"]

@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from casesummary.cli import main
-from casesummary.result import CaseSummary, Provenance
+from casesummary.result import CaseSummary, Citation, Provenance
 from casesummary.taxonomy import load_taxonomy
 from casesummary.testing import good_answer
 
@@ -100,3 +100,50 @@ def test_broken_taxonomy_is_one_line_exit_2(
 def test_installed_console_script() -> None:
     out = subprocess.run([str(CLI), "schema"], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout)["title"] == "CaseSummary"
+
+
+def test_the_published_schema_holds_the_evidence_and_where_each_quote_stands(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out, _ = run(capsys, "schema")
+    schema = json.loads(out)
+    assert {"evidence", "citations"} <= set(schema["properties"])
+    assert not {"evidence", "citations"} & set(schema["required"])
+    assert {"Evidence", "Citation"} <= set(schema["$defs"])
+    citation = schema["$defs"]["Citation"]["properties"]
+    assert {"part", "index", "section", "heading", "start", "end", "passage"} <= set(citation)
+    quoted = published().model_copy(
+        update={
+            "citations": (
+                Citation(
+                    part="pros",
+                    index=1,
+                    section=0,
+                    heading="Sagsresumé",
+                    start=4,
+                    end=20,
+                    passage="ledige skal have",
+                ),
+            )
+        }
+    )
+    Draft202012Validator(schema).validate(quoted.model_dump(mode="json"))
+
+
+@pytest.mark.parametrize(("prompt", "asked"), [("summary@2", True), ("summary@1", False)])
+def test_the_answer_schema_asks_for_evidence_when_the_prompt_does(
+    capsys: pytest.CaptureFixture[str], prompt: str, asked: bool
+) -> None:
+    code, out, _ = run(capsys, "schema", "--answer", "--prompt", prompt)
+    assert code == 0
+    schema = json.loads(out)
+    assert ("evidence" in schema["required"]) is asked
+    assert ("evidence" in schema["properties"]) is asked
+    Draft202012Validator(schema).validate(good_answer(evidence=asked))
+    assert list(Draft202012Validator(schema).iter_errors(good_answer(evidence=not asked)))
+
+
+def test_prompt_without_answer_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "schema", "--prompt", "summary@1")
+    assert code == 2
+    assert "--answer" in err

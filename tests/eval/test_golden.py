@@ -13,10 +13,13 @@ import pytest
 
 from casesummary.eval import golden as golden_module
 from casesummary.eval.golden import GoldenCase, load_case, load_golden
+from casesummary.evidence import locate, quote_words, trim_quote
 from casesummary.exceptions import InvalidGoldenCase
 from casesummary.item import SourceFormat
+from casesummary.prompt import load_prompt
 from casesummary.result import PromptResult
 from casesummary.taxonomy import load_taxonomy
+from casesummary.validation import check_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "golden"
@@ -27,6 +30,8 @@ ANSWERED = [c for c in CASES if c.expected is not None]
 SKIPPED = [c for c in CASES if c.expect_skip is not None]
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+#: golden/README.md: a quote is at most this many words.
+GOLDEN_QUOTE_WORDS = 40
 _TAG = re.compile(r"<[^>]+>")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"])")
 
@@ -92,10 +97,16 @@ def test_the_set_covers_the_adversarial_cases() -> None:
 
 
 def test_the_real_odense_answer_is_kept_verbatim() -> None:
+    """The published block, word for word; the hand-checked quotes are added beside it."""
     case = next(c for c in CASES if c.id == "odense-2025-bsu-pejlemaerker-beskaeftigelsesreform")
     published = FIXTURES / "odense-beu-2025-pejlemaerker.prompt-result.json"
-    assert case.expected == PromptResult.model_validate_json(published.read_bytes())
-    assert (case.directory / "expected.json").read_bytes() == published.read_bytes()
+    assert case.expected is not None
+    assert case.expected.without_evidence() == PromptResult.model_validate_json(
+        published.read_bytes()
+    )
+    raw = (case.directory / "expected.json").read_text(encoding="utf-8")
+    block = published.read_text(encoding="utf-8").rstrip().removesuffix("}").rstrip()
+    assert raw.startswith(block + ',\n  "evidence": {')
 
 
 def test_the_injected_instruction_is_in_the_input_and_ignored_by_the_answer() -> None:
@@ -167,6 +178,53 @@ def test_every_number_in_the_answer_occurs_in_the_input(case: GoldenCase) -> Non
     answer = " ".join(_strings(case.expected.model_dump()))
     missing = numbers(answer) - numbers(input_text(case))
     assert not missing, f"numbers not found in the input: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("case", ANSWERED, ids=_ids(ANSWERED))
+def test_every_quote_is_found_verbatim_in_the_item(case: GoldenCase) -> None:
+    """Each claim of the expected answer is backed by a passage of the item (golden/README.md)."""
+    _needs_sources()
+    assert case.expected is not None
+    assert case.expected.evidence is not None, "every expected answer carries its evidence"
+    item = case.load_item()
+    citations, problems = locate(case.expected.evidence, item)
+    assert not problems, [
+        f"{p.kind}: {p.part}[{p.index}] {case.expected.evidence.quote(p.part, p.index)!r}"
+        for p in problems
+    ]
+    assert len(citations) == 1 + len(case.expected.pros) + len(case.expected.cons)
+    for citation in citations:
+        source = item.title if citation.section is None else item.sections[citation.section].text
+        assert source[citation.start : citation.end] == citation.passage
+
+
+@pytest.mark.parametrize("case", ANSWERED, ids=_ids(ANSWERED))
+def test_quotes_are_short_and_each_point_has_its_own(case: GoldenCase) -> None:
+    assert case.expected is not None
+    evidence = case.expected.evidence
+    assert evidence is not None
+    for part, index, quote in evidence.quotes():
+        assert quote_words(quote) <= GOLDEN_QUOTE_WORDS, f"{part}[{index}] is too long"
+        assert quote == quote.strip(), f"{part}[{index}] has surrounding white space"
+    for quotes in (evidence.pros, evidence.cons):
+        assert len({trim_quote(q) for q in quotes}) == len(quotes), "one passage per point"
+
+
+@pytest.mark.parametrize("case", ANSWERED, ids=_ids(ANSWERED))
+def test_the_expected_answer_passes_validation_with_its_evidence(case: GoldenCase) -> None:
+    """What the oracle sends under the default prompt passes its evidence and grounding rules."""
+    _needs_sources()
+    assert case.expected is not None
+    prompt = load_prompt()
+    assert prompt.evidence
+    checked = check_answer(
+        case.expected.model_dump_json(),
+        load_taxonomy(),
+        item=case.load_item(),
+        evidence=True,
+        grounding=prompt.grounding,
+    )
+    assert checked.answer == case.expected
 
 
 @pytest.mark.parametrize("case", CASES, ids=_ids(CASES))

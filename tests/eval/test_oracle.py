@@ -27,10 +27,12 @@ def sources() -> None:
         pytest.skip("casesummary.sources.load_items is not written yet")
 
 
-def request_for(item: AgendaItem) -> BackendRequest:
+def request_for(item: AgendaItem, *, evidence: bool = True) -> BackendRequest:
+    """A request for `item` whose schema asks for evidence (as summary@2's does) or not."""
+    schema: dict[str, object] = {"type": "object", "required": ["evidence"] if evidence else []}
     return BackendRequest(
         messages=(Message(role="user", content=item.title),),
-        json_schema={"type": "object"},
+        json_schema=schema,
         item=item,
         taxonomy=load_taxonomy(),
         prompt_id="summary",
@@ -101,6 +103,17 @@ def test_every_answered_golden_case_gets_its_expected_answer() -> None:
         assert PromptResult.model_validate_json(response.content) == case.expected, case.id
         assert response.model == backend.model
     assert len(backend.answers()) == len(answered)
+
+
+@pytest.mark.usefixtures("sources")
+def test_the_quotes_are_sent_only_to_a_prompt_that_asks_for_them() -> None:
+    backend = OracleBackend(GOLDEN)
+    case = next(c for c in load_golden(GOLDEN) if c.expected is not None)
+    assert case.expected is not None
+    assert case.expected.evidence is not None
+    plain = backend.complete(request_for(case.load_item(), evidence=False)).content
+    assert "evidence" not in plain
+    assert PromptResult.model_validate_json(plain) == case.expected.without_evidence()
 
 
 @pytest.mark.usefixtures("sources")

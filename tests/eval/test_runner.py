@@ -16,7 +16,7 @@ from casesummary.eval.oracle import OracleBackend
 from casesummary.eval.rundir import read_records
 from casesummary.eval.runner import run_eval
 from casesummary.exceptions import InvalidRunDirectory
-from casesummary.testing.fakes import FunctionBackend, good_answer
+from casesummary.testing.fakes import FunctionBackend, answer_for
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def test_one_case_failing_is_a_failed_line_not_a_crashed_run(
     def answer(request: BackendRequest) -> str | dict[str, object]:
         if request.item.title == victim_title:
             return "this is not JSON"
-        return good_answer(request.taxonomy)
+        return answer_for(request)
 
     summary = run_eval(
         _answerable(cases)[:4],
@@ -259,7 +259,7 @@ class _PeakBackend:
         self.peak = max(self.peak, self.in_flight)
         await asyncio.sleep(0.01)
         self.in_flight -= 1
-        answer = json.dumps(good_answer(request.taxonomy), ensure_ascii=False)
+        answer = json.dumps(answer_for(request), ensure_ascii=False)
         return BackendResponse(content=answer, model=self.model)
 
 

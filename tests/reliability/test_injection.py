@@ -28,7 +28,11 @@ from casesummary.prompt import fence, fence_delimiters, load_prompt
 from casesummary.result import StructuredMode
 from casesummary.summarizer import summarize
 from casesummary.taxonomy import load_taxonomy
-from casesummary.testing.server import DEFAULT_ANSWER, OpenAIStubServer, StubAnswer
+from casesummary.testing.server import (
+    OpenAIStubServer,
+    StubAnswer,
+    evidence_answer,
+)
 
 from .conftest import GOLDEN, run_cli
 
@@ -259,10 +263,11 @@ def test_hostile_case_ids_and_answers_reach_report_html_inert(tmp_path: Path) ->
 
     def hostile(body: dict[str, Any]) -> StubAnswer:
         text = json.dumps(body["messages"], ensure_ascii=False)
+        valid = evidence_answer(body)  # the default prompt asks for quotes from the item
         if "225-timers" in text or "225 timers" in text:
-            answer = {**DEFAULT_ANSWER, "keywords": ["<script>alert(2)</script>"]}
+            answer = {**valid, "keywords": ["<script>alert(2)</script>"]}
         else:
-            answer = {**DEFAULT_ANSWER, "pros": ["<img src=x onerror=alert(3)>", "b", "c"]}
+            answer = {**valid, "pros": ["<img src=x onerror=alert(3)>", "b", "c"]}
         return StubAnswer(content=json.dumps(answer))
 
     with OpenAIStubServer(handler=hostile) as server:

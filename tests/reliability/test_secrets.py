@@ -14,11 +14,11 @@ from typing import Any
 
 from casesummary.redact import CPR_MASK
 from casesummary.testing.server import (
-    DEFAULT_ANSWER,
     OpenAIStubServer,
     Reply,
     StubAnswer,
     StubError,
+    evidence_answer,
 )
 
 from .conftest import COPY_MARK, MINUTES_CASES, ROOT, copy_minutes_case, run_cli
@@ -116,11 +116,12 @@ def echo_cpr(body: dict[str, Any]) -> Reply:
     text = "\n".join(str(m.get("content")) for m in body["messages"])
     found = _CPR_SEEN.search(text)
     assert found is not None, "the item text reached the model unmasked"
+    valid = evidence_answer(body)  # the default prompt asks for quotes from the item
     answer = {
-        **DEFAULT_ANSWER,
+        **valid,
         "summary": f"Sagen gælder borgeren med CPR-nummer {found.group()}. "
-        + DEFAULT_ANSWER["summary"].split(". ", 1)[1],
-        "pros": [f"Borgeren {CPR_DIGITS} får svar", *DEFAULT_ANSWER["pros"][1:]],
+        + valid["summary"].split(". ", 1)[1],
+        "pros": [f"Borgeren {CPR_DIGITS} får svar", *valid["pros"][1:]],
     }
     return StubAnswer(content=json.dumps(answer, ensure_ascii=False))
 

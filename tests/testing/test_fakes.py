@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -11,8 +12,14 @@ from casesummary.exceptions import BackendConnectionError
 from casesummary.item import AgendaItem, Section, SectionKind, SourceFormat
 from casesummary.result import Usage
 from casesummary.taxonomy import Taxonomy, Topic, load_taxonomy
-from casesummary.testing import FunctionBackend, QueueBackend, QueueExhausted, good_answer
-from casesummary.validation import validate_answer
+from casesummary.testing import (
+    FunctionBackend,
+    QueueBackend,
+    QueueExhausted,
+    answer_for,
+    good_answer,
+)
+from casesummary.validation import check_answer, validate_answer
 
 
 def request(title: str = "Punkt") -> BackendRequest:
@@ -85,3 +92,50 @@ def test_good_answer_is_valid_for_default_and_custom_taxonomies() -> None:
     answer = good_answer(small)
     assert answer["keywords"] == ["Skat"]
     validate_answer(answer, small)
+
+
+FIXTURE = Path(__file__).resolve().parents[1] / "data" / "fixtures"
+
+
+def test_good_answer_quotes_the_published_odense_item_by_default() -> None:
+    from casesummary.sources import load_item
+
+    item = load_item(FIXTURE / "odense-beu-2025-pejlemaerker.item.json")
+    checked = check_answer(good_answer(), load_taxonomy(), item=item, evidence=True)
+    assert len(checked.citations) == 7
+    assert "evidence" not in good_answer(evidence=False)
+
+
+def test_good_answer_for_an_item_quotes_that_item() -> None:
+    item = AgendaItem(
+        source_format=SourceFormat.ITEM_TEXT,
+        title="Ny skolevej",
+        sections=(
+            Section(
+                heading="Sagsfremstilling",
+                kind=SectionKind.PRESENTATION,
+                text=(
+                    "Forvaltningen foreslår en ny skolevej ved Hømarken.\n"
+                    "1. Stien belyses om natten."
+                ),
+            ),
+        ),
+    )
+    checked = check_answer(good_answer(item=item), load_taxonomy(), item=item, evidence=True)
+    assert {c.passage for c in checked.citations} == {
+        "Forvaltningen foreslår en ny skolevej ved Hømarken"
+    }
+    tiny = item.model_copy(
+        update={"sections": (Section(heading="Resumé", kind=SectionKind.SUMMARY, text="Ja."),)}
+    )
+    assert check_answer(good_answer(item=tiny), load_taxonomy(), item=tiny, evidence=True)
+
+
+def test_answer_for_fits_the_request() -> None:
+    from casesummary.prompt import load_prompt
+    from casesummary.summarizer import build_request
+
+    item = request().item
+    for spec, wants in (("summary@1", False), ("summary@2", True)):
+        built = build_request(item, prompt=load_prompt(spec), taxonomy=load_taxonomy())
+        assert ("evidence" in answer_for(built)) is wants is built.wants_evidence

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from casesummary.item import AgendaItem
 from casesummary.messages import Message
-from casesummary.result import StructuredMode, Usage
+from casesummary.result import EVIDENCE_FIELD, StructuredMode, Usage
 from casesummary.taxonomy import Taxonomy
 
 __all__ = [
@@ -49,6 +49,12 @@ class BackendRequest(BaseModel):
     prompt_version: str
     prompt_fingerprint: str
     repeat: int = 0
+
+    @property
+    def wants_evidence(self) -> bool:
+        """Whether the answer must carry the evidence (a quote per claim): its schema says so."""
+        required = self.json_schema.get("required")
+        return isinstance(required, list) and EVIDENCE_FIELD in required
 
 
 class BackendResponse(BaseModel):

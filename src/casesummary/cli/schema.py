@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from casesummary.prompt import load_prompt
 from casesummary.result import CaseSummary
 from casesummary.taxonomy import load_taxonomy
 from casesummary.validation import answer_schema
@@ -16,7 +17,8 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def case_summary_schema() -> dict[str, Any]:
-    """The JSON Schema of `CaseSummary` as serialised: what the web app reads."""
+    """The JSON Schema of `CaseSummary` as serialised: what the web app reads (with the optional
+    `evidence` and `citations` a prompt that asks for quotes adds)."""
     return {"$schema": DRAFT, **CaseSummary.model_json_schema(mode="serialization")}
 
 
@@ -32,12 +34,21 @@ def case_summary_schema() -> dict[str, Any]:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Taxonomy file for --answer (default: the shipped one).",
 )
-def command(answer: bool, taxonomy_file: Path | None) -> None:
+@click.option(
+    "--prompt",
+    "prompt_spec",
+    metavar="ID",
+    help="Prompt for --answer (default: the latest summary); it decides whether the answer "
+    "carries evidence.",
+)
+def command(answer: bool, taxonomy_file: Path | None, prompt_spec: str | None) -> None:
     """Print the JSON Schema of a CaseSummary (the published result, with provenance)."""
     if answer:
-        schema = {"$schema": DRAFT, **answer_schema(load_taxonomy(taxonomy_file))}
+        prompt = load_prompt(prompt_spec)
+        taxonomy = load_taxonomy(taxonomy_file)
+        schema = {"$schema": DRAFT, **answer_schema(taxonomy, evidence=prompt.evidence)}
     else:
-        if taxonomy_file is not None:
-            raise click.UsageError("--taxonomy only applies together with --answer")
+        if taxonomy_file is not None or prompt_spec is not None:
+            raise click.UsageError("--taxonomy and --prompt only apply together with --answer")
         schema = case_summary_schema()
     click.echo(json.dumps(schema, ensure_ascii=False, indent=2))

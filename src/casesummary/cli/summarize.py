@@ -9,7 +9,9 @@ from typing import Any
 import click
 
 from casesummary.backends.spec import FALLBACK_NOTICE
+from casesummary.cli._evidence import format_evidence
 from casesummary.exceptions import BackendError, NothingToSummarize
+from casesummary.grounding import GROUNDING_LEVELS, GroundingLevel
 from casesummary.item import AgendaItem
 from casesummary.portal.urls import is_url
 from casesummary.result import CaseSummary, SummaryFailure, answer_values
@@ -43,6 +45,19 @@ SKIP_REASONS = {"closed": "lukket punkt", "empty": "ingen tekst"}
     type=click.IntRange(min=1),
     help="Items of a meeting summarised at once.",
 )
+@click.option(
+    "--evidence",
+    "show_evidence",
+    is_flag=True,
+    help="Print the quote behind each claim under the block (a prompt that asks for quotes).",
+)
+@click.option(
+    "--grounding",
+    type=click.Choice(GROUNDING_LEVELS),
+    default=None,
+    help="How strictly numbers, dates (all: and names) must occur in the item "
+    "(default: the prompt's).",
+)
 def command(
     file: str,
     backend_spec: str | None,
@@ -51,6 +66,8 @@ def command(
     item_number: str | None,
     as_json: bool,
     concurrency: int,
+    show_evidence: bool,
+    grounding: GroundingLevel | None,
 ) -> None:
     """Summarise the agenda item(s) in FILE, or at a portal address, into Prompt resultater.
 
@@ -63,14 +80,24 @@ def command(
         items = _select(items, item_number)
     if not items:
         raise click.UsageError(f"{file}: no agenda items found")
-    with Summarizer(backend_spec, prompt=prompt_spec, taxonomy=taxonomy_file) as summarizer:
+    with Summarizer(
+        backend_spec, prompt=prompt_spec, taxonomy=taxonomy_file, grounding=grounding
+    ) as summarizer:
+        if show_evidence and not summarizer.prompt.evidence:
+            raise click.UsageError(
+                f"--evidence needs a prompt that asks for quotes; {summarizer.prompt.spec} "
+                "does not (try --prompt summary@2)"
+            )
         if summarizer.fell_back:
             click.echo(FALLBACK_NOTICE, err=True)
         if len(items) == 1:
             item = items[0]
             _check_single(item)
             result = summarizer.summarize(item)
-            click.echo(_json(result.model_dump(mode="json")) if as_json else format_text(result))
+            if as_json:
+                click.echo(_json(result.model_dump(mode="json")))
+            else:
+                click.echo(_with_evidence(result, show_evidence))
             return
         todo = [i for i in items if i.is_open and i.has_text]
         results = summarizer.summarize_many(todo, concurrency=concurrency)
@@ -81,7 +108,7 @@ def command(
     if as_json:
         click.echo(_json(entries))
     else:
-        click.echo(_meeting_text(items, outcomes))
+        click.echo(_meeting_text(items, outcomes, show_evidence))
     failed = [e for e in entries if e["status"] == "failed"]
     for entry in failed:
         click.echo(
@@ -148,8 +175,16 @@ def provenance_line(result: CaseSummary) -> str:
     )
 
 
+def _with_evidence(result: CaseSummary, show: bool) -> str:
+    """The block, and with `show` the quotes under it."""
+    text = format_text(result)
+    return f"{text}\n\n{format_evidence(result)}" if show else text
+
+
 def _meeting_text(
-    items: list[AgendaItem], outcomes: dict[int, CaseSummary | SummaryFailure]
+    items: list[AgendaItem],
+    outcomes: dict[int, CaseSummary | SummaryFailure],
+    show_evidence: bool = False,
 ) -> str:
     blocks: list[str] = []
     for item in items:
@@ -159,7 +194,7 @@ def _meeting_text(
             reason = SKIP_REASONS["closed" if not item.is_open else "empty"]
             blocks.append(f"{heading}\n(sprunget over: {reason})")
         elif isinstance(outcome, CaseSummary):
-            blocks.append(f"{heading}\n\n{format_text(outcome)}")
+            blocks.append(f"{heading}\n\n{_with_evidence(outcome, show_evidence)}")
         else:
             blocks.append(f"{heading}\n(fejl: {outcome.error_type})")
     return "\n\n\n".join(blocks)

@@ -12,6 +12,7 @@ One module per concept:
 - `verbs`         infinitive, present, s-passive and participle forms of the verbs of decisions
 - `nouns`         nouns in the definite form ("dagsorden" -> "dagsordenen")
 - `furniture`     page furniture: portal and PDF boilerplate that is no part of an item's text
+- `readability`   LIX, the Scandinavian readability index
 
 The package is the lowest layer: it imports nothing else of casesummary, and its two heavy
 dependencies (snowballstemmer, stopwordsiso) load on first use.
@@ -52,6 +53,7 @@ from casesummary.danish.questions import (
     negations,
     question_defects,
 )
+from casesummary.danish.readability import lix
 from casesummary.danish.text import (
     NON_TERMINAL_ABBREVIATIONS,
     TERMINAL_ABBREVIATIONS,
@@ -113,6 +115,7 @@ __all__ = [
     "is_question_verb",
     "join_hyphenated",
     "known_municipality",
+    "lix",
     "may_be_finite_verb",
     "municipality_from_committee",
     "municipality_name",

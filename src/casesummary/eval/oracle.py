@@ -3,7 +3,8 @@
 Its answers are the golden set's, so they are part of its identity: `model` is
 ``golden-<digest of every expected answer>``, and a cached or recorded oracle answer is never
 served after an expected.json changed. The eval runner hands it the cases it has already
-loaded (`adopt`); on its own it reads a golden directory on first use.
+loaded (`adopt`); on its own it reads a golden directory on first use. The golden answers carry
+hand-checked quotes: they are sent when the prompt asks for evidence, left out when it does not.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class OracleBackend(SyncBackend):
             raise OracleMissError(
                 f"no golden case holds the item {request.item.title!r}", key=fingerprint
             )
+        if not request.wants_evidence:
+            answer = answer.without_evidence()
         return BackendResponse(content=answer.model_dump_json(), model=self.model)
 
     def adopt(self, cases: Iterable[tuple[GoldenCase, AgendaItem]]) -> None:

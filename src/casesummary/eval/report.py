@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from casesummary.eval.aggregate import Aggregate, aggregate
 from casesummary.eval.rundir import CaseRecord, RunData, RunInfo
-from casesummary.result import PromptResult, answer_fields
+from casesummary.result import Citation, PromptResult, answer_fields
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -115,7 +115,31 @@ def _markdown(view: dict[str, Any]) -> str:
     if failures:
         lines += ["", "## Failures", ""]
         lines += [f"- {_md(case_id)}: {_md(error)}" for case_id, error in failures]
+    lines += _markdown_evidence(view)
     return "\n".join(lines) + "\n"
+
+
+def _markdown_evidence(view: dict[str, Any]) -> list[str]:
+    """Each output's claims with their quotes, marked found (✓, with the section) or not (✗)."""
+    cases = [c for c in view["cases"] if any(q for r in c["rows"] for q in r["quotes"])]
+    if not cases:
+        return []
+    lines = ["", "## Evidence", "", "✓ the quote was found in the item (section), ✗ it was not."]
+    for case in cases:
+        lines += ["", f"### {_md(case['id'])}", ""]
+        for row in case["rows"]:
+            for number, (value, quote) in enumerate(
+                zip(row["output"], row["quotes"], strict=False), start=1
+            ):
+                if quote is None:
+                    continue
+                label = f"{row['label']} {number}" if row["is_list"] else row["label"]
+                lines.append(
+                    f"- {_md(label)}: {_md(value)}  \n"
+                    f"  {quote['mark']} „{_md(quote['quote'])}“"
+                    + (f" ({_md(quote['where'])})" if quote["where"] else "")
+                )
+    return lines
 
 
 def _md(text: object) -> str:
@@ -237,7 +261,7 @@ def _case_view(
         "notes": [
             f"repeat {r.repeat}: {r.message}" for r in records if r.message and not r.error_type
         ],
-        "rows": _field_rows(expected, output),
+        "rows": _field_rows(expected, output, shown.citations if shown is not None else ()),
         "has_output": output is not None,
         "shown_repeat": shown.repeat if shown is not None else None,
         "repeats": [
@@ -252,8 +276,13 @@ def _case_view(
     }
 
 
-def _field_rows(expected: PromptResult | None, output: PromptResult | None) -> list[dict[str, Any]]:
-    """Expected beside actual for each part of the answer contract."""
+def _field_rows(
+    expected: PromptResult | None,
+    output: PromptResult | None,
+    citations: tuple[Citation, ...] = (),
+) -> list[dict[str, Any]]:
+    """Expected beside actual for each part of the answer contract, each value with its quote
+    when the answer carries evidence (the output's marked found or not, from its citations)."""
 
     def items(source: PromptResult | None, name: str, is_list: bool) -> list[str]:
         value: Any = getattr(source, name, None)  # an older answer may lack a newer part
@@ -261,14 +290,43 @@ def _field_rows(expected: PromptResult | None, output: PromptResult | None) -> l
             return []
         return [str(v) for v in value] if is_list else [str(value)]
 
+    found = {(c.part, c.index): c for c in citations}
+
+    def quotes(source: PromptResult | None, name: str, count: int, mark: bool) -> list[Any]:
+        evidence = getattr(source, "evidence", None)
+        out: list[Any] = []
+        for index in range(count):
+            quote = evidence.quote(name, index) if evidence is not None else None
+            if quote is None:
+                out.append(None)
+                continue
+            citation = found.get((name, index))
+            out.append(
+                {
+                    "quote": quote,
+                    "found": citation is not None if mark else None,
+                    "mark": ("✓" if citation is not None else "✗") if mark else "",
+                    "where": citation.heading if citation is not None else "",
+                }
+            )
+        return out
+
     model = type(output) if output is not None else type(expected) if expected else PromptResult
-    return [
-        {
-            "field": spec.name,
-            "label": spec.label,
-            "is_list": spec.is_list,
-            "expected": items(expected, spec.name, spec.is_list),
-            "output": items(output, spec.name, spec.is_list),
-        }
-        for spec in answer_fields(model)
-    ]
+    rows = []
+    for spec in answer_fields(model):
+        wanted, given = (
+            items(expected, spec.name, spec.is_list),
+            items(output, spec.name, spec.is_list),
+        )
+        rows.append(
+            {
+                "field": spec.name,
+                "label": spec.label,
+                "is_list": spec.is_list,
+                "expected": wanted,
+                "output": given,
+                "expected_quotes": quotes(expected, spec.name, len(wanted), mark=False),
+                "quotes": quotes(output, spec.name, len(given), mark=True),
+            }
+        )
+    return rows

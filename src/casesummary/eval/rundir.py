@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from casesummary.eval.stats import NanFloat
 from casesummary.exceptions import InvalidRunDirectory, first_error
 from casesummary.redact import masked
-from casesummary.result import PromptResult, Provenance
+from casesummary.result import Citation, PromptResult, Provenance
 
 RUN_FILE = "run.json"
 CASES_FILE = "cases.json"
@@ -47,6 +47,8 @@ class CaseRecord(BaseModel):
     reason: str | None = None
     output: PromptResult | None = None
     provenance: Provenance | None = None
+    #: Where each quote of the output's evidence was found in the item (none without evidence).
+    citations: tuple[Citation, ...] = ()
     metrics: dict[str, NanFloat] = Field(default_factory=dict)
     checks: dict[str, bool] = Field(default_factory=dict)
     cost_usd: float | None = None

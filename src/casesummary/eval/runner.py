@@ -318,6 +318,7 @@ async def _evaluate(case: _Case, rep: int, summarizer: Summarizer) -> CaseRecord
         status="ok",
         output=output,
         provenance=summary.provenance,
+        citations=summary.citations,
         metrics=dict(scores.metrics),
         checks=dict(scores.checks),
         cost_usd=cost,

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from casesummary.testing.fakes import FunctionBackend, QueueBackend, QueueExhausted, good_answer
+from casesummary.testing.fakes import (
+    FunctionBackend,
+    QueueBackend,
+    QueueExhausted,
+    answer_for,
+    good_answer,
+)
 from casesummary.testing.network import NetworkBlockedError, block_network
 
 __all__ = [
@@ -10,6 +16,7 @@ __all__ = [
     "NetworkBlockedError",
     "QueueBackend",
     "QueueExhausted",
+    "answer_for",
     "block_network",
     "good_answer",
 ]
@@ -24,19 +31,29 @@ from casesummary.testing.portal import (
 )
 from casesummary.testing.server import (
     DEFAULT_ANSWER,
+    EVIDENCE_ANSWER,
+    FABRICATED_QUOTE,
     OpenAIStubServer,
     RecordedRequest,
     StubAnswer,
     StubError,
     StubFault,
+    asks_for_evidence,
+    evidence_answer,
+    sample_quotes,
 )
 
 __all__ += [
     "DEFAULT_ANSWER",
+    "EVIDENCE_ANSWER",
+    "FABRICATED_QUOTE",
     "OpenAIStubServer",
     "RecordedRequest",
     "StubAnswer",
     "StubError",
     "StubFault",
+    "asks_for_evidence",
+    "evidence_answer",
+    "sample_quotes",
 ]
 __all__ += ["PortalFault", "PortalReply", "PortalRequest", "PortalStubServer", "copy_meeting"]

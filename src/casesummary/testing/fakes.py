@@ -6,17 +6,24 @@
 
 An answer may be a JSON string, a dict (dumped to JSON), a full `BackendResponse`, or an
 exception instance, which is raised instead (to test error handling).
+
+`good_answer()` is a valid answer with evidence (quotes) for the default prompt; its quotes come
+from the published Odense item unless `item=` names the item to quote, and `evidence=False` gives
+the answer a prompt without evidence (summary@1) expects. `answer_for(request)` fits a request.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TypeAlias
 
 from casesummary.backends.base import BackendRequest, BackendResponse, BaseBackend
+from casesummary.item import AgendaItem
 from casesummary.taxonomy import Taxonomy, load_taxonomy
+from casesummary.testing.server import sample_quotes
 
 FakeAnswer: TypeAlias = str | dict[str, Any] | BackendResponse | BaseException
 
@@ -85,10 +92,55 @@ class QueueBackend(BaseBackend):
         return self.complete(request)
 
 
-def good_answer(taxonomy: Taxonomy | None = None) -> dict[str, Any]:
-    """A valid answer (the published Odense example) whose keywords fit `taxonomy`."""
+#: Verbatim passages of the published Odense item (tests/data/fixtures, golden/odense-2025-…).
+ODENSE_EVIDENCE: dict[str, Any] = {
+    "summary": (
+        "Med denne sag skal udvalget drøfte den politiske retning for implementering af "
+        "beskæftigelsesreformen med udgangspunkt i syv pejlemærker."
+    ),
+    "pros": [
+        "Frisættelsen skal bruges til at tilrettelægge en individuel indsats til borgerne",
+        "Alle ledige skal have kontakt - ingen efterlades alene",
+        "Job First skal være udgangspunktet for den individuelle indsats",
+    ],
+    "cons": [
+        "hvor intensiteten og hyppigheden af kontakten beror på en faglig vurdering",
+        "Ledige borgere skal også have mulighed for at kontakte forvaltningen",
+        "Et professionelt virksomhedssamarbejde der tager afsæt i virksomhedernes behov",
+    ],
+}
+
+
+def good_answer(
+    taxonomy: Taxonomy | None = None,
+    *,
+    item: AgendaItem | None = None,
+    evidence: bool = True,
+) -> dict[str, Any]:
+    """A valid answer (the published Odense example) whose keywords fit `taxonomy`.
+
+    With `evidence` (the default prompt asks for it) it carries quotes: from `item` when given
+    (passages of its text, so they are found there), else from the published Odense item.
+    """
     if taxonomy is None:
         taxonomy = load_taxonomy()
+    answer = _odense_answer(taxonomy)
+    if evidence:
+        answer["evidence"] = _evidence(item) if item is not None else copy.deepcopy(ODENSE_EVIDENCE)
+    return answer
+
+
+def answer_for(request: BackendRequest) -> dict[str, Any]:
+    """`good_answer` fitted to a request: its taxonomy, its item, evidence if it asks."""
+    return good_answer(request.taxonomy, item=request.item, evidence=request.wants_evidence)
+
+
+def _evidence(item: AgendaItem) -> dict[str, Any]:
+    quotes = sample_quotes(item.to_prompt_text(), 7)
+    return {"summary": quotes[0], "pros": quotes[1:4], "cons": quotes[4:7]}
+
+
+def _odense_answer(taxonomy: Taxonomy) -> dict[str, Any]:
     preferred = [n for n in ("Beskæftigelse", "Social", "Økonomi") if n in taxonomy.names]
     return {
         "question": (

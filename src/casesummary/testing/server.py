@@ -12,6 +12,14 @@ is answered by, in order: the dialect's own rejection (llama-cpp-python answers 
 response_format json_schema), a seeded random fault (`fault_rate`), the queue, the `handler`,
 and finally a valid default answer (`DEFAULT_ANSWER`), sent as a tool call when the request
 forces one. The request log never stores credentials: `had_auth` says whether one was sent.
+
+When the request's schema asks for evidence (prompts/summary/v2.md), the default answer is
+`EVIDENCE_ANSWER` with quotes taken from the item text fenced in the request (`sample_quotes`),
+so they are found in the item. To script a re-ask about evidence, queue an answer with a
+fabricated quote (`evidence_answer(body, fabricate=1)`, or any JSON) before the default:
+
+    server.queue(StubAnswer(content=json.dumps(answer_with_a_made_up_quote)))
+    result = summarize(item, backend=...)        # re-asked once: two attempts
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import json
 import random
+import re
 import socket
 import struct
 import threading
@@ -76,6 +85,100 @@ DEFAULT_ANSWER: dict[str, Any] = {
     ],
     "keywords": ["Økonomi"],
 }
+
+
+#: The default answer when the request asks for evidence: `DEFAULT_ANSWER` without its numbers
+#: (they would not be found in another item), to which `evidence_answer` adds quotes.
+EVIDENCE_ANSWER: dict[str, Any] = {
+    **DEFAULT_ANSWER,
+    "summary": (
+        "Forvaltningen foreslår en plan for nye cykelstier i kommunen. "
+        "Planen finansieres over anlægsbudgettet."
+    ),
+}
+#: A quote no agenda item holds: what a model that invents its evidence might send.
+FABRICATED_QUOTE = "Byrådet har enstemmigt vedtaget at bygge en svævebane over havnen i 2031"
+
+_FENCED = re.compile(
+    r"<<<DAGSORDEN-(?P<nonce>[0-9a-f]+)>>>\n(?P<text>.*?)\n<<<SLUT-(?P=nonce)>>>", re.S
+)
+_LIST_MARKER = re.compile(r"^(?:[-•*–·▪]|\d{1,2}[.)]|[a-zæøå][.)])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
+_QUOTE_WORDS = (5, 25)
+# How backends/openai.py introduces the schema in the prompted modes.
+_SCHEMA_INSTRUCTION = "It must match this JSON Schema:\n"
+
+
+def sample_quotes(item_text: str, count: int = 7) -> list[str]:
+    """`count` passages to quote from an item's prompt text (casesummary's "# title",
+    "## heading" layout): sentences of its sections, 5 to 25 words, in order, repeated when
+    there are too few; the title when there are none."""
+    lines = item_text.splitlines()
+    title = next((line[2:].strip() for line in lines if line.startswith("# ")), "")
+    passages: list[str] = []
+    in_section = False
+    for line in lines:
+        if line.startswith("## "):
+            in_section = True
+            continue
+        if not in_section or not line.strip():
+            continue
+        body = _LIST_MARKER.sub("", " ".join(line.split())).split("[…]")[0]
+        for sentence in _SENTENCE_END.split(body):
+            words = sentence.split()
+            if len(words) >= _QUOTE_WORDS[0]:
+                passages.append(" ".join(words[: _QUOTE_WORDS[1]]))
+    if not passages:
+        passages = [title or item_text.strip()]
+    return [passages[i % len(passages)] for i in range(count)]
+
+
+def asks_for_evidence(body: dict[str, Any]) -> bool:
+    """Whether a chat request's answer schema (in any structured-output mode) requires
+    `evidence`: the schema in response_format or in a tool, or described in the system message."""
+    response_format = body.get("response_format")
+    schemas: list[Any] = []
+    if isinstance(response_format, dict):
+        spec = response_format.get("json_schema")
+        schemas += [spec.get("schema") if isinstance(spec, dict) else None]
+        schemas += [response_format.get("schema")]
+    for tool in body.get("tools") or []:
+        if isinstance(tool, dict):
+            schemas.append((tool.get("function") or {}).get("parameters"))
+    system = next(
+        (m.get("content") for m in body.get("messages") or [] if isinstance(m, dict)), None
+    )
+    if isinstance(system, str) and _SCHEMA_INSTRUCTION in system:
+        described = system[system.index(_SCHEMA_INSTRUCTION) + len(_SCHEMA_INSTRUCTION) :]
+        with contextlib.suppress(ValueError):
+            schemas.append(json.loads(described))
+    return any(
+        isinstance(schema, dict) and "evidence" in (schema.get("required") or [])
+        for schema in schemas
+    )
+
+
+def evidence_answer(body: dict[str, Any], *, fabricate: int | None = None) -> dict[str, Any]:
+    """`EVIDENCE_ANSWER` with quotes from the item fenced in the request's user message; with
+    `fabricate=N`, the quote for pro N (1-3) is `FABRICATED_QUOTE` instead."""
+    quotes = sample_quotes(_item_text(body), 7)
+    answer = {
+        **EVIDENCE_ANSWER,
+        "evidence": {"summary": quotes[0], "pros": quotes[1:4], "cons": quotes[4:7]},
+    }
+    if fabricate is not None:
+        answer["evidence"]["pros"][fabricate - 1] = FABRICATED_QUOTE
+    return answer
+
+
+def _item_text(body: dict[str, Any]) -> str:
+    for message in body.get("messages") or []:
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, str):
+            fenced = _FENCED.search(content)
+            if fenced:
+                return fenced.group("text")
+    return ""
 
 
 @dataclass(frozen=True)
@@ -343,7 +446,8 @@ class OpenAIStubServer:
 
     def _completion(self, body: dict[str, Any], answer: StubAnswer) -> dict[str, Any]:
         forced = _forced_tool(body)
-        default_json = json.dumps(DEFAULT_ANSWER, ensure_ascii=False)
+        default = evidence_answer(body) if asks_for_evidence(body) else DEFAULT_ANSWER
+        default_json = json.dumps(default, ensure_ascii=False)
         content = answer.content
         arguments = answer.tool_arguments
         if content is None and arguments is None and answer.refusal is None:

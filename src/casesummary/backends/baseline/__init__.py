@@ -16,6 +16,7 @@ part of the answer:
   item are labelled "Udgift: …" or "Mulig ulempe: …"; missing points are filled with cautious,
   item-specific statements ("Risiko for at …", "Mulighed for at …") built from title and economy.
 - `keywords`: taxonomy topics scored by cue-stem occurrences (title weighted higher).
+- `evidence`: when the prompt asks for it, the item sentence each text came from or rests on.
 
 `_text` holds the text preparation they share (markup, page furniture and words broken at
 line ends removed before anything is quoted).
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from casesummary.backends.base import BackendRequest, BackendResponse, BaseBackend
 from casesummary.backends.baseline.arguments import pros_and_cons
+from casesummary.backends.baseline.evidence import evidence_for
 from casesummary.backends.baseline.keywords import keywords_for
 from casesummary.backends.baseline.municipality import municipality_of
 from casesummary.backends.baseline.question import question_for
@@ -51,7 +53,7 @@ class BaselineBackend(BaseBackend):
     model: str = MODEL
 
     def complete(self, request: BackendRequest) -> BackendResponse:
-        result = extract(request.item, request.taxonomy)
+        result = extract(request.item, request.taxonomy, evidence=request.wants_evidence)
         return BackendResponse(
             content=result.model_dump_json(),
             model=MODEL,
@@ -70,19 +72,25 @@ def from_spec(spec: BackendSpec) -> BaselineBackend:
     return BaselineBackend()
 
 
-def extract(item: AgendaItem, taxonomy: Taxonomy) -> PromptResult:
-    """The baseline answer for one item: same item and taxonomy, byte-identical result."""
+def extract(item: AgendaItem, taxonomy: Taxonomy, *, evidence: bool = False) -> PromptResult:
+    """The baseline answer for one item: same item and taxonomy, byte-identical result.
+
+    With `evidence`, the answer also carries the item sentence behind each text.
+    """
     municipality = municipality_of(item)
     question = question_for(item, municipality)
     summary = summary_for(item)
     pros, cons = pros_and_cons(item, question, summary)
-    return PromptResult(
+    result = PromptResult(
         question=question,
         summary=summary,
         pros=pros,
         cons=cons,
         keywords=keywords_for(item, taxonomy),
     )
+    if evidence:
+        result = result.model_copy(update={"evidence": evidence_for(item, result)})
+    return result
 
 
 __all__ = ["EXTRACT_MARKER", "MODEL", "NAME", "BaselineBackend", "extract", "from_spec"]
