@@ -19,7 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casesummary.backends.base import aclose_backend
-from casesummary.exceptions import NothingToSummarize, OutputValidationError, UserError
+from casesummary.exceptions import (
+    ContextWindowExceeded,
+    NothingToSummarize,
+    OutputValidationError,
+    UserError,
+)
 from casesummary.result import CaseSummary, Provenance, SummaryFailure, Usage
 
 if TYPE_CHECKING:
@@ -32,14 +37,23 @@ Progress = Callable[[int, int], None]
 
 
 def build_request(
-    item: AgendaItem, *, prompt: PromptTemplate, taxonomy: Taxonomy, repeat: int = 0
+    item: AgendaItem,
+    *,
+    prompt: PromptTemplate,
+    taxonomy: Taxonomy,
+    repeat: int = 0,
+    max_input_tokens: int | None = None,
 ) -> BackendRequest:
-    """The first request for `item`: rendered messages, answer schema, parameters, fingerprints."""
+    """The first request for `item`: rendered messages, answer schema, parameters, fingerprints.
+
+    `max_input_tokens` replaces the prompt's own budget for the item text.
+    """
     from casesummary.backends.base import BackendRequest
     from casesummary.validation import answer_schema
 
     return BackendRequest(
-        messages=prompt.render(item, taxonomy),
+        messages=prompt.render(item, taxonomy, max_input_tokens=max_input_tokens),
+        max_input_tokens=max_input_tokens,
         json_schema=answer_schema(taxonomy),
         schema_name=prompt.schema_name,
         parameters=dict(prompt.parameters),
@@ -60,17 +74,32 @@ def summarize(
     taxonomy: str | Path | Taxonomy | None = None,
     max_reasks: int = 2,
     repeat: int = 0,
+    max_input_tokens: int | None = None,
 ) -> CaseSummary:
     """Summarise one item into a validated CaseSummary.
 
     Raises NothingToSummarize for a closed item or one without text (before any backend call),
     OutputValidationError when the answer is still invalid after `max_reasks` re-asks, and the
-    backend's own BackendError subclasses for transport failures.
+    backend's own BackendError subclasses for transport failures. `max_input_tokens` replaces
+    the prompt's token budget for the item text; a backend's context window caps it.
     """
     check_summarizable(item)
-    run = _Run(item, _backend(backend), _prompt(prompt), _taxonomy(taxonomy), max_reasks, repeat)
+    run = _Run(
+        item,
+        _backend(backend),
+        _prompt(prompt),
+        _taxonomy(taxonomy),
+        max_reasks,
+        repeat,
+        max_input_tokens,
+    )
     while True:
-        result = run.accept(run.backend.complete(run.request))
+        try:
+            response = run.backend.complete(run.request)
+        except ContextWindowExceeded as exc:
+            run.refit(exc)
+            continue
+        result = run.accept(response)
         if result is not None:
             return result
 
@@ -83,10 +112,19 @@ async def asummarize(
     taxonomy: str | Path | Taxonomy | None = None,
     max_reasks: int = 2,
     repeat: int = 0,
+    max_input_tokens: int | None = None,
 ) -> CaseSummary:
     """`summarize` for async callers: uses the backend's `acomplete`."""
     check_summarizable(item)
-    run = _Run(item, _backend(backend), _prompt(prompt), _taxonomy(taxonomy), max_reasks, repeat)
+    run = _Run(
+        item,
+        _backend(backend),
+        _prompt(prompt),
+        _taxonomy(taxonomy),
+        max_reasks,
+        repeat,
+        max_input_tokens,
+    )
     return await _arun(run)
 
 
@@ -100,6 +138,7 @@ def summarize_many(
     progress: Progress | None = None,
     max_reasks: int = 2,
     repeat: int = 0,
+    max_input_tokens: int | None = None,
 ) -> list[CaseSummary | SummaryFailure]:
     """Summarise many items concurrently, in input order; a failing item becomes a SummaryFailure.
 
@@ -120,6 +159,7 @@ def summarize_many(
                 progress=progress,
                 max_reasks=max_reasks,
                 repeat=repeat,
+                max_input_tokens=max_input_tokens,
             )
         finally:
             # The loop made here dies on return: close connections bound to it (no socket leak).
@@ -146,6 +186,7 @@ async def asummarize_many(
     progress: Progress | None = None,
     max_reasks: int = 2,
     repeat: int = 0,
+    max_input_tokens: int | None = None,
 ) -> list[CaseSummary | SummaryFailure]:
     """`summarize_many` for async callers."""
     if concurrency < 1:
@@ -162,7 +203,7 @@ async def asummarize_many(
         try:
             async with semaphore:
                 check_summarizable(item)
-                run = _Run(item, chosen, template, topics, max_reasks, repeat)
+                run = _Run(item, chosen, template, topics, max_reasks, repeat, max_input_tokens)
                 outcome: CaseSummary | SummaryFailure = await _arun(run)
         except Exception as exc:  # one item's failure must never lose the others
             outcome = SummaryFailure(
@@ -202,20 +243,40 @@ class _Run:
         taxonomy: Taxonomy,
         max_reasks: int,
         repeat: int,
+        max_input_tokens: int | None = None,
     ) -> None:
+        from casesummary.input_fit import fit_request
+
         _check_reasks(max_reasks)
+        if max_input_tokens is not None and max_input_tokens < 1:
+            raise UserError(f"max_input_tokens must be at least 1, not {max_input_tokens}")
         self.item, self.backend, self.prompt, self.taxonomy = item, backend, prompt, taxonomy
         self.max_reasks = max_reasks
-        self.request = build_request(item, prompt=prompt, taxonomy=taxonomy, repeat=repeat)
+        request = build_request(
+            item, prompt=prompt, taxonomy=taxonomy, repeat=repeat, max_input_tokens=max_input_tokens
+        )
+        self.request, self.fit = fit_request(request, prompt, backend, max_input_tokens)
+        self.refitted = False
         self.attempts = 0
         self.usage = Usage()
         self.started = time.perf_counter()
 
+    def refit(self, error: ContextWindowExceeded) -> None:
+        """Re-render the request once with the budget the overflow allows; else raise it."""
+        from casesummary.input_fit import refit_request
+
+        if self.refitted:
+            raise error
+        self.refitted = True
+        self.request, self.fit = refit_request(self.request, self.prompt, error, self.backend)
+
     def accept(self, response: BackendResponse) -> CaseSummary | None:
         """The result if `response` is valid; None after preparing a re-ask; raises at the bound."""
         from casesummary.backends.base import Message
+        from casesummary.input_fit import check_usage
         from casesummary.validation import validate_answer
 
+        self.fit = check_usage(self.request, response, self.fit)
         self.attempts += 1
         self.usage = self.usage + response.usage
         try:
@@ -249,13 +310,19 @@ class _Run:
             latency_s=round(time.perf_counter() - self.started, 3),
             item_fingerprint=self.item.fingerprint,
             extractive=response.extractive,
+            input_fit=self.fit,
         )
         return CaseSummary.from_answer(answer, provenance)
 
 
 async def _arun(run: _Run) -> CaseSummary:
     while True:
-        result = run.accept(await run.backend.acomplete(run.request))
+        try:
+            response = await run.backend.acomplete(run.request)
+        except ContextWindowExceeded as exc:
+            run.refit(exc)
+            continue
+        result = run.accept(response)
         if result is not None:
             return result
 
