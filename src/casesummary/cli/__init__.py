@@ -16,6 +16,7 @@ _COMMANDS = {
     "schema": "casesummary.cli.schema",
     "eval": "casesummary.cli.eval",
     "compare": "casesummary.cli.compare",
+    "batch": "casesummary.cli.batch",
 }
 
 

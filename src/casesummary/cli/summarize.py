@@ -39,6 +39,13 @@ SKIP_REASONS = {"closed": "lukket punkt", "empty": "ingen tekst"}
     type=click.IntRange(min=1),
     help="Items of a meeting summarised at once.",
 )
+@click.option(
+    "--max-input-tokens",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Token budget for the item text, replacing the prompt's (a context= window caps it).",
+)
 def command(
     file: Path,
     backend_spec: str | None,
@@ -47,6 +54,7 @@ def command(
     item_number: str | None,
     as_json: bool,
     concurrency: int,
+    max_input_tokens: int | None,
 ) -> None:
     """Summarise the agenda item(s) in FILE into Prompt resultater.
 
@@ -75,13 +83,24 @@ def command(
     if len(items) == 1:
         item = items[0]
         _check_single(item)
-        result = summarize(item, backend=backend, prompt=prompt, taxonomy=taxonomy)
+        result = summarize(
+            item,
+            backend=backend,
+            prompt=prompt,
+            taxonomy=taxonomy,
+            max_input_tokens=max_input_tokens,
+        )
         click.echo(_json(result.model_dump(mode="json")) if as_json else format_text(result))
         return
 
     todo = [i for i in items if i.is_open and i.has_text]
     results = summarize_many(
-        todo, backend=backend, prompt=prompt, taxonomy=taxonomy, concurrency=concurrency
+        todo,
+        backend=backend,
+        prompt=prompt,
+        taxonomy=taxonomy,
+        concurrency=concurrency,
+        max_input_tokens=max_input_tokens,
     )
     outcomes: dict[int, CaseSummary | SummaryFailure] = {
         id(i): r for i, r in zip(todo, results, strict=True)

@@ -75,6 +75,7 @@ def run_eval(
     cache_dir: str | Path | None = None,
     resume: bool = False,
     progress: bool = True,
+    max_input_tokens: int | None = None,
 ) -> RunSummary:
     """Run every case `repeat` times, write the run directory and return its summary.
 
@@ -97,6 +98,7 @@ def run_eval(
                 cache_dir=cache_dir,
                 resume=resume,
                 progress=progress,
+                max_input_tokens=max_input_tokens,
             )
         finally:
             # The loop made here dies on return: close the caller's backend's connections to it
@@ -119,6 +121,7 @@ async def arun_eval(
     cache_dir: str | Path | None = None,
     resume: bool = False,
     progress: bool = True,
+    max_input_tokens: int | None = None,
 ) -> RunSummary:
     """`run_eval` for callers already inside an event loop; closes a backend made from a spec."""
     from casesummary.backends.registry import get_backend
@@ -178,7 +181,13 @@ async def arun_eval(
     async def one(case: GoldenCase, rep: int) -> None:
         async with semaphore:
             record = await _evaluate(
-                case, rep, items[case.id], backend=model_backend, prompt=template, taxonomy=tax
+                case,
+                rep,
+                items[case.id],
+                backend=model_backend,
+                prompt=template,
+                taxonomy=tax,
+                max_input_tokens=max_input_tokens,
             )
         writer.write(_masked(record))
         bar.update(1)
@@ -259,6 +268,7 @@ async def _evaluate(
     backend: Backend,
     prompt: PromptTemplate,
     taxonomy: Taxonomy,
+    max_input_tokens: int | None = None,
 ) -> CaseRecord:
     """One (case, repeat): summarise, score, and describe the outcome as a record."""
     from casesummary.summarizer import asummarize
@@ -269,7 +279,12 @@ async def _evaluate(
     started = time.perf_counter()
     try:
         summary = await asummarize(
-            item, backend=backend, prompt=prompt, taxonomy=taxonomy, repeat=rep
+            item,
+            backend=backend,
+            prompt=prompt,
+            taxonomy=taxonomy,
+            repeat=rep,
+            max_input_tokens=max_input_tokens,
         )
     except NothingToSummarize as exc:
         if case.expect_skip is None:
