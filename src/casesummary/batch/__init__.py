@@ -13,15 +13,16 @@ creates the batches, recording every step in the state directory so that a kille
 never submits twice; `status` shows where each batch is; `collect` downloads, validates, sends
 invalid answers and unfinished requests to bounded follow-up batches (or, with
 `finish_direct`, through the normal API) and writes `results.jsonl`. The layout of a state
-directory is described in `casesummary.batch.state`.
+directory is described in `casesummary.batch.state`. (The modules are `submission` and
+`collection`, so that the functions `submit` and `collect` never shadow a module.)
 """
 
 from __future__ import annotations
 
-from casesummary.batch.collect import CollectResult, collect, read_results, status
+from casesummary.batch.collection import CollectResult, collect, read_results, status
 from casesummary.batch.files import MAX_BYTES, MAX_REQUESTS, custom_id
 from casesummary.batch.state import BatchState, Estimate
-from casesummary.batch.submit import submit
+from casesummary.batch.submission import submit
 
 __all__ = [
     "MAX_BYTES",

@@ -14,7 +14,7 @@ Layout of a state directory::
 
 Every provider call is recorded as a `Step`: "started" (with what it needs) is saved before
 the call and "done" (with the id it returned) after it, so a run killed in between knows it
-may have happened and looks for it before doing it again (see `submit.py`).
+may have happened and looks for it before doing it again (see `submission.py`).
 """
 
 from __future__ import annotations

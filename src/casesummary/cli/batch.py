@@ -67,7 +67,7 @@ def submit_command(
     uploaded (unless --yes). Run it again on the same --state to continue a submit that was
     stopped; nothing is submitted twice.
     """
-    from casesummary.batch.submit import submit
+    from casesummary.batch.submission import submit
 
     def confirm(state: BatchState) -> bool:
         click.echo(estimate_text(state))
@@ -101,7 +101,7 @@ def submit_command(
 @click.argument("state_dir", type=click.Path(path_type=Path, file_okay=False))
 def status_command(state_dir: Path) -> None:
     """Show each batch of STATE_DIR: its status and request counts."""
-    from casesummary.batch.collect import status
+    from casesummary.batch.collection import status
 
     click.echo(status_text(status(state_dir)))
 
@@ -124,7 +124,7 @@ def status_command(state_dir: Path) -> None:
 )
 def collect_command(state_dir: Path, wait: bool, poll_interval: float, finish_direct: bool) -> None:
     """Download the finished batches of STATE_DIR, validate and follow up; write results.jsonl."""
-    from casesummary.batch.collect import collect
+    from casesummary.batch.collection import collect
 
     result = collect(
         state_dir,

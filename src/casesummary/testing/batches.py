@@ -208,6 +208,7 @@ class BatchAPI:
             endpoint = str(body.get("endpoint"))
             made = int(time.time())
             batch = _Batch(self._new_id("batch"), input_id, endpoint, metadata, script, made)
+            batch.status = script.steps[0] if script.steps else "validating"
             self.batches[batch.id] = batch
             return 200, batch.view()
         if method == "GET" and not rest:
@@ -256,9 +257,9 @@ class BatchAPI:
             batch.finished["failed_at"] = int(time.time())
             return
         batch.counts["total"] = len(lines)
-        if batch.step < len(batch.script.steps):
-            batch.status = batch.script.steps[batch.step]
+        if batch.step + 1 < len(batch.script.steps):
             batch.step += 1
+            batch.status = batch.script.steps[batch.step]
             return
         self._finish(batch, batch.script.final)
 

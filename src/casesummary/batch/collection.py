@@ -36,7 +36,7 @@ from casesummary.batch.state import (
     now,
     save_state,
 )
-from casesummary.batch.submit import ensure_submitted, iter_items
+from casesummary.batch.submission import ensure_submitted, iter_items
 from casesummary.exceptions import (
     BackendConnectionError,
     ContentFilterError,

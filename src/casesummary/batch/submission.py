@@ -154,9 +154,9 @@ def new_state(
 
 def check_same_work(directory: Path, state: BatchState, wanted: BatchState) -> None:
     """Refuse a state directory made for other work (prompt, taxonomy, backend or inputs)."""
-    for label, old, new in (
-        ("prompt", state.prompt_fingerprint, wanted.prompt_fingerprint),
+    for label, old, new in (  # the taxonomy first: the prompt's fingerprint includes it
         ("taxonomy", state.taxonomy_fingerprint, wanted.taxonomy_fingerprint),
+        ("prompt", state.prompt_fingerprint, wanted.prompt_fingerprint),
         ("backend", (state.backend, state.model), (wanted.backend, wanted.model)),
         ("inputs", state.inputs, wanted.inputs),
     ):
