@@ -268,7 +268,7 @@ def test_status_refreshes_and_shows_counts(batch_server: OpenAIStubServer, tmp_p
 def test_collect_refuses_what_is_not_submitted_and_a_changed_prompt(
     batch_server: OpenAIStubServer, tmp_path: Path
 ) -> None:
-    with pytest.raises(InvalidBatchState, match="no state.json"):
+    with pytest.raises(InvalidBatchState, match=r"no state\.json"):
         batch.collect(tmp_path / "nothing")
     batch.submit([ODENSE], backend=SPEC, state_dir=tmp_path / "p", confirm=lambda s: False)
     with pytest.raises(InvalidBatchState, match="nothing is submitted yet"):
@@ -279,7 +279,7 @@ def test_collect_refuses_what_is_not_submitted_and_a_changed_prompt(
     judge = load_prompt("prompts/judge/v1.md")
     with pytest.raises(InvalidBatchState, match="differs"):
         batch.collect(tmp_path / "s", prompt=judge)
-    with pytest.raises(InvalidBatchState, match="no results.jsonl"):
+    with pytest.raises(InvalidBatchState, match=r"no results\.jsonl"):
         list(batch.read_results(tmp_path / "s"))
 
 

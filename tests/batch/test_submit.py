@@ -206,9 +206,9 @@ def test_a_corrupt_state_is_a_typed_error_and_nothing_is_submitted(
     state = tmp_path / "s"
     state.mkdir()
     (state / "state.json").write_text(content, encoding="utf-8")
-    with pytest.raises(InvalidBatchState, match="state.json"):
+    with pytest.raises(InvalidBatchState, match=r"state\.json"):
         batch.submit([ODENSE], backend=SPEC, state_dir=state)
-    with pytest.raises(InvalidBatchState, match="state.json"):
+    with pytest.raises(InvalidBatchState, match=r"state\.json"):
         batch.collect(state)
     assert batch_server.request_count == 0
 
@@ -218,7 +218,7 @@ def test_bad_inputs_are_typed_errors_naming_the_file(
 ) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('{"no": "item"}', encoding="utf-8")
-    with pytest.raises(InvalidAgendaItem, match="broken.json"):
+    with pytest.raises(InvalidAgendaItem, match=r"broken\.json"):
         batch.submit([broken], backend=SPEC, state_dir=tmp_path / "a")
     with pytest.raises(InvalidAgendaItem, match="no such file"):
         batch.submit([tmp_path / "missing.json"], backend=SPEC, state_dir=tmp_path / "b")
