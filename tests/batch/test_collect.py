@@ -306,3 +306,19 @@ def test_azure_global_batch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     (summary,) = results(state_dir)
     assert isinstance(summary, CaseSummary)
     assert summary.provenance.backend == "azure"
+
+
+def test_the_api_key_reaches_no_file_of_the_state_directory(
+    batch_server: OpenAIStubServer, tmp_path: Path
+) -> None:
+    from .conftest import KEY
+
+    batch_server.handler = lambda body: StubAnswer(content=BROKEN)
+    state_dir = tmp_path / "s"
+    batch.submit([MEETING], backend=SPEC, state_dir=state_dir, max_rounds=1)
+    run_to_end(state_dir)
+    files = [p for p in state_dir.rglob("*") if p.is_file()]
+    assert len(files) > 8
+    for path in files:
+        assert KEY not in path.read_text(encoding="utf-8"), path
+    assert all(r.had_auth for r in batch_server.requests)

@@ -1,4 +1,4 @@
-"""`casesummary batch` and `--max-input-tokens`, run as a user runs them, against loopback servers."""
+"""`casesummary batch` and `--max-input-tokens`, run as a user runs them (loopback servers)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.reliability.conftest import assert_one_line_error, run_cli
 
 from casesummary.testing.server import OpenAIStubServer
-from tests.reliability.conftest import assert_one_line_error, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 MEETING = ROOT / "tests" / "data" / "fixtures" / "hvidovre-oekonomiudvalget-2026-05-18.meeting.json"
