@@ -77,7 +77,8 @@ def fit_request(
         fitted, source = room, "context"
     if item_tokens > fitted:
         request = rerender(request, prompt, fitted)
-    else:
+    elif fitted != prompt.max_input_tokens or max_input_tokens is not None:
+        # the same messages, but asked for under another budget (the cache keeps them apart)
         request = request.model_copy(update={"max_input_tokens": fitted})
     return request, InputFit(max_input_tokens=fitted, source=source, context_window=window.tokens)
 
