@@ -74,7 +74,7 @@ id: ctxtest
 version: 1.0.0
 description: a short prompt for the context-window test
 max_input_tokens: 6000
-parameters: {temperature: 0.0, seed: 1, max_tokens: 200}
+parameters: {temperature: 0.0, seed: 1, max_tokens: 96}
 ---
 === system ===
 Du opsummerer et dansk dagsordenspunkt for borgere. Svar kun med JSON.
@@ -125,6 +125,8 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
                 str(port),
                 "--n_ctx",
                 str(N_CTX),
+                "--n_threads",  # its default is half the cores: one, on a two-core machine
+                str(os.cpu_count() or 1),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
