@@ -15,8 +15,10 @@ __all__ = [
 ]
 
 # The loopback OpenAI-protocol server (stdlib only, so importing it stays cheap).
+from casesummary.testing.batches import BatchScript
 from casesummary.testing.server import (
     DEFAULT_ANSWER,
+    DIALECTS,
     OpenAIStubServer,
     RecordedRequest,
     StubAnswer,
@@ -26,6 +28,8 @@ from casesummary.testing.server import (
 
 __all__ += [
     "DEFAULT_ANSWER",
+    "DIALECTS",
+    "BatchScript",
     "OpenAIStubServer",
     "RecordedRequest",
     "StubAnswer",
