@@ -18,6 +18,7 @@ CaseSummary, or a SummaryFailure (closed and empty items included, as `NothingTo
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -243,6 +244,13 @@ class _Job:
         """Write the round's outcomes file; how many requests go on to a follow-up."""
         outputs = self._lines(part, rnd, "output")
         errors = self._lines(part, rnd, "errors")
+        try:
+            return self._evaluate(part, rnd, outputs, errors)
+        finally:
+            outputs.close()
+            errors.close()
+
+    def _evaluate(self, part: Part, rnd: Round, outputs: _LineIndex, errors: _LineIndex) -> int:
         carried = self._carried(part, rnd)
         items = self._items(part)
         last_round = rnd.round >= self.state.max_rounds
@@ -375,11 +383,8 @@ class _Job:
         )
         return CaseSummary.from_answer(answer, provenance)
 
-    def _lines(self, part: Part, rnd: Round, name: str) -> dict[str, Mapping[str, Any]]:
-        path = self.path(part, f"round-{rnd.round}.{name}.jsonl")
-        if not path.is_file():
-            return {}
-        return {str(line.get("custom_id")): line for line in read_jsonl(path)}
+    def _lines(self, part: Part, rnd: Round, name: str) -> _LineIndex:
+        return _LineIndex(self.path(part, f"round-{rnd.round}.{name}.jsonl"))
 
     def _carried(self, part: Part, rnd: Round) -> dict[str, tuple[Usage, int]]:
         """Usage and attempts so far of the requests this round follows up."""
@@ -561,6 +566,40 @@ class _Job:
                 if outcome.get("status") in ("ok", "failed"):
                     finals[str(outcome["custom_id"])] = outcome
         return finals
+
+
+class _LineIndex:
+    """A downloaded output or error file, by custom_id: only each line's offset is held, so
+    memory stays small whatever the completions weigh; a line is read when it is asked for."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._offsets: dict[str, int] = {}
+        self._handle = path.open("rb") if path.is_file() else None
+        if self._handle is None:
+            return
+        offset = 0
+        for number, raw in enumerate(self._handle, start=1):
+            if raw.strip():
+                try:
+                    line = json.loads(raw)
+                except ValueError:
+                    raise InvalidBatchState(f"line {number} is not JSON", path=path) from None
+                if isinstance(line, dict):
+                    self._offsets[str(line.get("custom_id"))] = offset
+            offset += len(raw)
+
+    def get(self, request_id: str) -> Mapping[str, Any] | None:
+        offset = self._offsets.get(request_id)
+        if offset is None or self._handle is None:
+            return None
+        self._handle.seek(offset)
+        line = json.loads(self._handle.readline())
+        return line if isinstance(line, dict) else None
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
 
 
 def _failed(error_type: str, message: str) -> dict[str, Any]:
