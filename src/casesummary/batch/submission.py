@@ -126,9 +126,11 @@ def new_state(
     files: Sequence[Path],
     max_rounds: int,
 ) -> BatchState:
-    """A state for this work, before anything is written."""
-    from casesummary.eval.runner import redact
+    """A state for this work, before anything is written.
 
+    The spec is kept as given: an `openai:`/`azure:` spec names a model and options, never a
+    credential (those come from the environment).
+    """
     if max_rounds < 0:
         from casesummary.exceptions import UserError
 
@@ -137,7 +139,7 @@ def new_state(
     return BatchState(
         id=uuid.uuid4().hex,
         created=now(),
-        backend=redact(spec.strip()),
+        backend=spec.strip(),
         kind=kind,
         model=backend.model,
         prompt_id=prompt.id,
