@@ -38,6 +38,15 @@ def odense() -> AgendaItem:
     return load_item(ODENSE)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _tokenizer_loaded() -> None:
+    """Load the o200k tables before any server counts with them: the first load takes seconds
+    on a busy machine, and would eat into a client's timeout."""
+    from casesummary.tokens import count_tokens
+
+    count_tokens("varm op")
+
+
 def server(dialect: str, **kwargs: Any) -> OpenAIStubServer:
     return OpenAIStubServer(dialect=dialect, **kwargs)  # type: ignore[arg-type]
 
