@@ -1,9 +1,9 @@
 """Every performance figure the README quotes: `python benchmarks/run.py [group ...]`.
 
-Groups: tokens, parse, formats, import, evidence, concurrency, cache, portal (all when none is
-named). Each line is `name: value (target …)`, a ratio or a count measured within one run, so a
-busy shared machine moves the absolute times more than the verdicts. How each figure is measured
-is in docs/PERFORMANCE.md. Nothing here is a test, and no test asserts a timing.
+Groups: tokens, parse, formats, import, evidence, concurrency, cache, portal, batch (all when none
+is named). Each line is `name: value (target …)`, a ratio or a count measured within one run, so
+a busy shared machine moves the absolute times more than the verdicts. How each figure is
+measured is in docs/PERFORMANCE.md. Nothing here is a test, and no test asserts a timing.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -652,6 +652,73 @@ def bench_cache() -> None:
     )
 
 
+# --- batch files ----------------------------------------------------------------------------
+
+
+def streamed_items(n: int) -> Iterator[AgendaItem]:
+    """n distinct items (distinct fingerprints), made one at a time from the Hvidovre meeting."""
+    from casesummary.sources import load_items
+
+    base = [i for i in load_items(FIXTURE_MEETING) if i.is_open and i.has_text]
+    for k in range(n):
+        yield base[k % len(base)].model_copy(update={"fingerprint": f"{k:032x}" + "0" * 32})
+
+
+def bench_batch() -> None:
+    """Writing the Batch API files for 10,000 items: items per CPU second, and memory growth."""
+    import tracemalloc
+
+    from casesummary.backends.openai import OpenAIBackend
+    from casesummary.batch.submission import new_state, prepare
+    from casesummary.prompt import load_prompt
+    from casesummary.taxonomy import load_taxonomy
+
+    prompt, taxonomy = load_prompt(), load_taxonomy()
+    backend = OpenAIBackend("gpt-4o-mini", kind="openai", api_key="not-used")
+
+    def build(n: int, *, render_only: bool = False) -> float:
+        """CPU seconds to prepare n items (or only to render their prompts)."""
+        with tempfile.TemporaryDirectory(prefix="casesummary-bench-") as tmp:
+            state = new_state("openai:gpt-4o-mini", backend, prompt, taxonomy, [], 2)
+            start = time.process_time()
+            if render_only:
+                for item in streamed_items(n):
+                    prompt.render(item, taxonomy)
+            else:
+                prepare(Path(tmp), state, streamed_items(n), backend=backend, prompt=prompt,
+                        taxonomy=taxonomy)  # fmt: skip
+            return time.process_time() - start
+
+    def peak(n: int) -> int:
+        tracemalloc.start()
+        build(n)
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return top
+
+    build(100)  # start-up: tokenizer tables, schema, SDK-free imports
+    n = 10_000
+    cpu = build(n)
+    render = build(2_000, render_only=True) * n / 2_000
+    small, large = peak(1_000), peak(5_000)
+    line(
+        "batch_build_items_per_s",
+        n / cpu,
+        f"target >= 2000 per core; {n} items written as request lines in {cpu:.1f} CPU s, of "
+        f"which rendering the prompts (the item under its 6,000-token budget) about "
+        f"{render:.1f} s and the batch files {cpu - render:.1f} s "
+        f"({n / max(cpu - render, 1e-9):.0f} items/s without rendering)",
+        0,
+    )
+    line(
+        "batch_build_memory_growth",
+        large / small,
+        f"target <= 1.2: streaming; peak traced memory for 5,000 items / for 1,000 "
+        f"({large / 1e6:.1f} MB / {small / 1e6:.1f} MB)",
+        2,
+    )
+
+
 FIGURES: dict[str, Callable[[], None]] = {
     "tokens": bench_tokens,
     "parse": bench_parse,
@@ -661,6 +728,7 @@ FIGURES: dict[str, Callable[[], None]] = {
     "concurrency": bench_concurrency,
     "cache": bench_cache,
     "portal": bench_portal,
+    "batch": bench_batch,
 }
 
 

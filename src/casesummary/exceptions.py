@@ -13,7 +13,9 @@
     │   ├── InvalidPortalAddress       a URL is not a portal, meeting or item address
     │   ├── NotAPortal                 the server answers, but not as a FirstAgenda portal
     │   ├── MeetingNotFound            the portal has no meeting with this id
-    │   └── ItemNotFound               the meeting has no item with this punktid
+    │   ├── ItemNotFound               the meeting has no item with this punktid
+    │   ├── InvalidBatchState          a batch state directory is corrupt or made for other work
+    │   └── BatchNotSupported          the backend has no batch API (only openai: and azure: do)
     ├── NothingToSummarize             the item is closed or has no text
     ├── PortalError                    an agenda portal failed at run time (url, attempts)
     │   ├── PortalHTTPError            it answered with an HTTP error status (status_code)
@@ -21,6 +23,7 @@
     │   └── PortalResponseError        an answer that is not the JSON asked for (HTML, broken JSON)
     └── BackendError                   a model backend failed at run time
         ├── BackendHTTPError           the server answered with an HTTP error (status_code)
+        │   └── ContextWindowExceeded  the input did not fit the model's window (its numbers)
         ├── BackendConnectionError     no answer: connection refused/reset, timeout
         ├── OutputValidationError      the answer broke the schema (errors, output)
         ├── RefusalError               the model refused
@@ -116,6 +119,14 @@ class InvalidPriceTable(_PathError):
     """A price table file (model -> USD per million tokens) is missing or malformed."""
 
 
+class InvalidBatchState(_PathError):
+    """A batch state directory's state.json is unreadable, or was made for other work."""
+
+
+class BatchNotSupported(UserError):
+    """The backend has no batch API: only OpenAI (`openai:`) and Azure OpenAI (`azure:`) do."""
+
+
 class NothingToSummarize(CaseSummaryError):
     """The item is closed or has no text, so there is nothing honest to summarise."""
 
@@ -139,6 +150,30 @@ class BackendHTTPError(BackendError):
     @property
     def retryable(self) -> bool:
         return self.status_code in (408, 409, 429) or self.status_code >= 500
+
+
+class ContextWindowExceeded(BackendHTTPError):
+    """The request did not fit the model's context window; the server's numbers are kept.
+
+    `context_window`, `prompt_tokens` and `completion_tokens` are the server's (None where it
+    did not say); `sent_tokens` is our own o200k count of what was sent.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        context_window: int,
+        prompt_tokens: int | None = None,
+        completion_tokens: int | None = None,
+        sent_tokens: int | None = None,
+    ) -> None:
+        self.context_window = context_window
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
+        self.sent_tokens = sent_tokens
+        super().__init__(message, status_code=status_code)
 
 
 class BackendConnectionError(BackendError):

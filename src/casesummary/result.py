@@ -199,6 +199,30 @@ class Usage(BaseModel):
         )
 
 
+class InputFit(BaseModel):
+    """How the item text was fitted to the model's input, when more than the prompt's own
+    budget was at work: a `--max-input-tokens`/`context=` budget, a re-render after the server
+    said the input did not fit, or a server that reported far fewer input tokens than sent.
+
+    Token counts are o200k_base (ours) unless named as the server's.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    #: The item-text budget the prompt was rendered with.
+    max_input_tokens: int | None = None
+    #: Where that budget came from.
+    source: Literal["prompt", "max_input_tokens", "context", "context_error"] = "prompt"
+    #: The model's context window (server tokens), from `context=` or an overflow error.
+    context_window: int | None = None
+    #: Our count of the messages of the answered request.
+    sent_tokens: int | None = None
+    #: The server's usage.prompt_tokens for that request.
+    reported_tokens: int | None = None
+    #: The server reported far fewer tokens than were sent: it probably cut the input.
+    truncated: bool = False
+
+
 class Provenance(BaseModel):
     """Where a result came from, so any published text can be traced and reproduced."""
 
@@ -216,6 +240,8 @@ class Provenance(BaseModel):
     latency_s: float = 0.0
     item_fingerprint: str
     extractive: bool = False
+    #: Set when the input was fitted to a context window or looked truncated (see InputFit).
+    input_fit: InputFit | None = None
 
 
 class Review(BaseModel):

@@ -38,8 +38,14 @@ from casesummary.backends.base import (
 from casesummary.backends.registry import get_backend
 from casesummary.backends.replay import RecordingBackend
 from casesummary.backends.spec import BackendSpec, resolve_spec
-from casesummary.exceptions import NothingToSummarize, OutputValidationError, UserError
+from casesummary.exceptions import (
+    ContextWindowExceeded,
+    NothingToSummarize,
+    OutputValidationError,
+    UserError,
+)
 from casesummary.grounding import GROUNDING_LEVELS, GroundingLevel
+from casesummary.input_fit import check_usage, fit_request, refit_request
 from casesummary.messages import Message
 from casesummary.prompt import PromptTemplate, load_prompt
 from casesummary.result import CaseSummary, Provenance, SummaryFailure, Usage
@@ -58,11 +64,20 @@ _T = TypeVar("_T")
 
 
 def build_request(
-    item: AgendaItem, *, prompt: PromptTemplate, taxonomy: Taxonomy, repeat: int = 0
+    item: AgendaItem,
+    *,
+    prompt: PromptTemplate,
+    taxonomy: Taxonomy,
+    repeat: int = 0,
+    max_input_tokens: int | None = None,
 ) -> BackendRequest:
-    """The first request for `item`: rendered messages, answer schema, parameters, fingerprints."""
+    """The first request for `item`: rendered messages, answer schema, parameters, fingerprints.
+
+    `max_input_tokens` replaces the prompt's own budget for the item text.
+    """
     return BackendRequest(
-        messages=prompt.render(item, taxonomy),
+        messages=prompt.render(item, taxonomy, max_input_tokens=max_input_tokens),
+        max_input_tokens=max_input_tokens,
         json_schema=answer_schema(taxonomy, evidence=prompt.evidence),
         schema_name=prompt.schema_name,
         parameters=dict(prompt.parameters),
@@ -93,6 +108,8 @@ class Summarizer(Closing):
     `cache_dir`, an answer recorded there for the same request is reused instead of asking the
     backend (backends/replay.py); new answers are recorded. `grounding` ("off", "numbers",
     "all") overrides how strictly the prompt holds answers to the item's facts.
+    `max_input_tokens` replaces the prompt's token budget for the item text; a backend's context
+    window (`context=` in its spec, or learnt from an overflow) caps it.
     """
 
     def __init__(
@@ -104,8 +121,12 @@ class Summarizer(Closing):
         max_reasks: int = 2,
         cache_dir: str | Path | None = None,
         grounding: GroundingLevel | None = None,
+        max_input_tokens: int | None = None,
     ) -> None:
         _check_reasks(max_reasks)
+        if max_input_tokens is not None and max_input_tokens < 1:
+            raise UserError(f"max_input_tokens must be at least 1, not {max_input_tokens}")
+        self.max_input_tokens = max_input_tokens
         if grounding is not None and grounding not in GROUNDING_LEVELS:
             raise UserError(
                 f"grounding must be one of {', '.join(GROUNDING_LEVELS)}, not {grounding!r}"
@@ -153,7 +174,12 @@ class Summarizer(Closing):
         check_summarizable(item)
         run = _Run(self, item, repeat)
         while True:
-            result = run.accept(self.backend.complete(run.request))
+            try:
+                response = self.backend.complete(run.request)
+            except ContextWindowExceeded as exc:
+                run.refit(exc)  # once, with the budget the server's numbers allow
+                continue
+            result = run.accept(response)
             if result is not None:
                 return result
 
@@ -262,6 +288,7 @@ def summarize(
     taxonomy: str | Path | Taxonomy | None = None,
     max_reasks: int = 2,
     repeat: int = 0,
+    max_input_tokens: int | None = None,
 ) -> CaseSummary:
     """Summarise one item into a validated CaseSummary (see `Summarizer.summarize`).
 
@@ -270,7 +297,13 @@ def summarize(
     backend's own BackendError subclasses for transport failures.
     """
     check_summarizable(item)
-    with Summarizer(backend, prompt=prompt, taxonomy=taxonomy, max_reasks=max_reasks) as s:
+    with Summarizer(
+        backend,
+        prompt=prompt,
+        taxonomy=taxonomy,
+        max_reasks=max_reasks,
+        max_input_tokens=max_input_tokens,
+    ) as s:
         return s.summarize(item, repeat=repeat)
 
 
@@ -282,10 +315,17 @@ async def asummarize(
     taxonomy: str | Path | Taxonomy | None = None,
     max_reasks: int = 2,
     repeat: int = 0,
+    max_input_tokens: int | None = None,
 ) -> CaseSummary:
     """`summarize` for async callers: uses the backend's `acomplete`."""
     check_summarizable(item)
-    async with Summarizer(backend, prompt=prompt, taxonomy=taxonomy, max_reasks=max_reasks) as s:
+    async with Summarizer(
+        backend,
+        prompt=prompt,
+        taxonomy=taxonomy,
+        max_reasks=max_reasks,
+        max_input_tokens=max_input_tokens,
+    ) as s:
         return await s.asummarize(item, repeat=repeat)
 
 
@@ -299,6 +339,7 @@ def summarize_many(
     progress: Progress | None = None,
     max_reasks: int = 2,
     repeat: int = 0,
+    max_input_tokens: int | None = None,
 ) -> list[CaseSummary | SummaryFailure]:
     """Summarise many items concurrently, in input order; a failing item becomes a SummaryFailure.
 
@@ -307,7 +348,13 @@ def summarize_many(
     loop this runs in a worker thread; async code can await `asummarize_many` instead.
     """
     _check_concurrency(concurrency)
-    with Summarizer(backend, prompt=prompt, taxonomy=taxonomy, max_reasks=max_reasks) as s:
+    with Summarizer(
+        backend,
+        prompt=prompt,
+        taxonomy=taxonomy,
+        max_reasks=max_reasks,
+        max_input_tokens=max_input_tokens,
+    ) as s:
         return s.summarize_many(items, concurrency=concurrency, progress=progress, repeat=repeat)
 
 
@@ -321,10 +368,17 @@ async def asummarize_many(
     progress: Progress | None = None,
     max_reasks: int = 2,
     repeat: int = 0,
+    max_input_tokens: int | None = None,
 ) -> list[CaseSummary | SummaryFailure]:
     """`summarize_many` for async callers."""
     _check_concurrency(concurrency)
-    async with Summarizer(backend, prompt=prompt, taxonomy=taxonomy, max_reasks=max_reasks) as s:
+    async with Summarizer(
+        backend,
+        prompt=prompt,
+        taxonomy=taxonomy,
+        max_reasks=max_reasks,
+        max_input_tokens=max_input_tokens,
+    ) as s:
         return await s.asummarize_many(
             items, concurrency=concurrency, progress=progress, repeat=repeat
         )
@@ -342,15 +396,26 @@ class _Run:
         self.backend = summarizer.backend
         self.max_reasks = summarizer.max_reasks
         self.grounding = summarizer.grounding
-        self.request = build_request(
-            item, prompt=self.prompt, taxonomy=self.taxonomy, repeat=repeat
+        budget = summarizer.max_input_tokens
+        request = build_request(
+            item, prompt=self.prompt, taxonomy=self.taxonomy, repeat=repeat, max_input_tokens=budget
         )
+        self.request, self.fit = fit_request(request, self.prompt, self.backend, budget)
+        self.refitted = False
         self.attempts = 0
         self.usage = Usage()
         self.started = time.perf_counter()
 
+    def refit(self, error: ContextWindowExceeded) -> None:
+        """Re-render the request once with the budget the overflow allows; else raise it."""
+        if self.refitted:
+            raise error
+        self.refitted = True
+        self.request, self.fit = refit_request(self.request, self.prompt, error, self.backend)
+
     def accept(self, response: BackendResponse) -> CaseSummary | None:
         """The result if `response` is valid; None after preparing a re-ask; raises at the bound."""
+        self.fit = check_usage(self.request, response, self.fit)
         self.attempts += 1
         self.usage = self.usage + response.usage
         try:
@@ -390,13 +455,19 @@ class _Run:
             latency_s=round(time.perf_counter() - self.started, 3),
             item_fingerprint=self.item.fingerprint,
             extractive=response.extractive,
+            input_fit=self.fit,
         )
         return CaseSummary.from_answer(checked.answer, provenance, checked.citations)
 
 
 async def _finish(backend: Backend, run: _Run) -> CaseSummary:
     while True:
-        result = run.accept(await backend.acomplete(run.request))
+        try:
+            response = await backend.acomplete(run.request)
+        except ContextWindowExceeded as exc:
+            run.refit(exc)
+            continue
+        result = run.accept(response)
         if result is not None:
             return result
 

@@ -292,7 +292,11 @@ def test_latency_option_and_counters_for_serial_requests() -> None:
 
 def test_server_settings_are_checked() -> None:
     with pytest.raises(ValueError, match="dialect"):
-        OpenAIStubServer(dialect="vllm")  # type: ignore[arg-type]
+        OpenAIStubServer(dialect="tgi")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="context_window"):
+        OpenAIStubServer(context_window=0)
+    with pytest.raises(ValueError, match="token_ratio"):
+        OpenAIStubServer(token_ratio=0)
     with pytest.raises(ValueError, match="fault_rate"):
         OpenAIStubServer(fault_rate=2)
     with pytest.raises(RuntimeError):

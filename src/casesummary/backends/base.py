@@ -49,6 +49,8 @@ class BackendRequest(BaseModel):
     prompt_version: str
     prompt_fingerprint: str
     repeat: int = 0
+    #: The item-text budget the messages were rendered with, when not the prompt's own.
+    max_input_tokens: int | None = None
 
     @property
     def wants_evidence(self) -> bool:

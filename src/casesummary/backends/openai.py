@@ -17,6 +17,15 @@ A pinned `mode` (constructor, or `?mode=...` in a spec) disables falling back al
 
 The backend returns the answer's JSON text; casesummary validates it and re-asks if needed.
 Transport retries are ours (`retry.RetryPolicy`); the SDK's own are switched off.
+
+Context windows: `context=N` (spec) or `context_window=N` gives the model's window, which
+`summarize` fits the item text into (`backends/context.py`). A server's "does not fit" answer
+(OpenAI's, vLLM's, llama.cpp's and llama-cpp-python's wordings) becomes
+`ContextWindowExceeded` with the server's numbers, before any mode fallback, and teaches the
+backend's window; `summarize` then re-renders once with a smaller budget.
+
+`chat_completion_body` builds the JSON body of a request in a mode and `completion_text` reads
+the answer out of a completion; the Batch API (`casesummary.batch`) uses the same two.
 """
 
 from __future__ import annotations
@@ -33,6 +42,12 @@ from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from casesummary._http import parse_retry_after
 from casesummary.backends.base import BackendRequest, BackendResponse, BaseBackend
+from casesummary.backends.context import (
+    DEFAULT_RATIO,
+    ContextWindow,
+    message_tokens,
+    parse_context_overflow,
+)
 from casesummary.backends.retry import (
     DEFAULT_INITIAL_WAIT,
     DEFAULT_MAX_RETRIES,
@@ -44,6 +59,7 @@ from casesummary.exceptions import (
     BackendError,
     BackendHTTPError,
     ContentFilterError,
+    ContextWindowExceeded,
     InvalidBackendSpec,
     RefusalError,
     RetriesExhausted,
@@ -78,7 +94,11 @@ _SDK_PARAMETERS = frozenset(
         "frequency_penalty",
     }
 )
+#: Body keys `chat.completions.create` takes as keywords, besides the parameters above.
+_BODY_KEYS = frozenset({"model", "messages", "response_format", "tools", "tool_choice"})
 _MODE_REJECTION_STATUSES = frozenset({400, 422, 500})
+#: Statuses a context-window overflow comes with (400 everywhere seen; 413 from some proxies).
+_OVERFLOW_STATUSES = frozenset({400, 413, 422})
 _MODE_WORDS = (
     "response_format",
     "json_schema",
@@ -130,6 +150,7 @@ class OpenAIBackend(BaseBackend):
         initial_wait: float = DEFAULT_INITIAL_WAIT,
         max_wait: float = DEFAULT_MAX_WAIT,
         default_headers: Mapping[str, str] | None = None,
+        context_window: int | None = None,
     ) -> None:
         spec = f"{kind}:{model}"
         if not model:
@@ -138,6 +159,8 @@ class OpenAIBackend(BaseBackend):
             raise InvalidBackendSpec(spec, f"unknown mode {mode!r}", suggestions=MODES)
         if timeout <= 0:
             raise InvalidBackendSpec(spec, "timeout must be more than 0 seconds")
+        if context_window is not None and context_window <= 0:
+            raise InvalidBackendSpec(spec, "context must be a number of tokens above 0")
         try:
             self._policy = RetryPolicy(max_retries, initial_wait=initial_wait, max_wait=max_wait)
         except (TypeError, ValueError) as exc:
@@ -152,6 +175,10 @@ class OpenAIBackend(BaseBackend):
         self._default_headers = dict(default_headers or {})
         self._mode: StructuredMode = mode or MODES[0]
         self._confirmed = False
+        #: The model's context window, from `context_window` or learnt from an overflow error.
+        self.context: ContextWindow | None = (
+            ContextWindow(context_window, ratio=DEFAULT_RATIO[kind]) if context_window else None
+        )
         self._client: openai.OpenAI | None = None
         self._client_lock = threading.Lock()
         self._aclient: openai.AsyncOpenAI | None = None
@@ -179,7 +206,7 @@ class OpenAIBackend(BaseBackend):
                 try:
                     completion = self._sync_client().chat.completions.create(**kwargs)
                 except Exception as exc:
-                    raise self._translate(exc, mode) from None
+                    raise self._translate(exc, mode, kwargs) from None
                 return self._read(completion, mode, call)
 
             try:
@@ -203,7 +230,7 @@ class OpenAIBackend(BaseBackend):
                 try:
                     completion = await self._async_client().chat.completions.create(**kwargs)
                 except Exception as exc:
-                    raise self._translate(exc, mode) from None
+                    raise self._translate(exc, mode, kwargs) from None
                 return self._read(completion, mode, call)
 
             try:
@@ -228,6 +255,21 @@ class OpenAIBackend(BaseBackend):
         if self._aclient is not None:
             await self._aclient.close()
             self._aclient = None
+
+    # -- for the Batch API (casesummary.batch) ----------------------------------------------
+
+    def sdk_client(self) -> openai.OpenAI:
+        """The synchronous SDK client (shared, with the SDK's own retries off)."""
+        return self._sync_client()
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The backend's one retry policy."""
+        return self._policy
+
+    def translate_error(self, exc: Exception) -> Exception:
+        """An SDK exception as casesummary's typed error, without any secret in it."""
+        return self._translate(exc, MODES[-1], {})
 
     # -- modes -------------------------------------------------------------------------------
 
@@ -271,88 +313,26 @@ class OpenAIBackend(BaseBackend):
     # -- request -----------------------------------------------------------------------------
 
     def _request_kwargs(self, mode: StructuredMode, request: BackendRequest) -> dict[str, Any]:
-        messages: list[dict[str, Any]] = [
-            {"role": m.role, "content": m.content} for m in request.messages
-        ]
-        name = re.sub(r"[^A-Za-z0-9_-]", "_", request.schema_name)[:64] or "answer"
-        kwargs: dict[str, Any] = {"model": self.model}
-        if mode == "json_schema":
-            kwargs["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": name, "schema": request.json_schema, "strict": True},
-            }
-        elif mode == "json_object":
-            messages = _with_schema_instruction(messages, request.json_schema)
-            kwargs["response_format"] = {"type": "json_object", "schema": request.json_schema}
-        elif mode == "tool_call":
-            kwargs["tools"] = [
-                {
-                    "type": "function",
-                    "function": {
-                        "name": name,
-                        "description": "Record the answer.",
-                        "parameters": request.json_schema,
-                    },
-                }
-            ]
-            kwargs["tool_choice"] = {"type": "function", "function": {"name": name}}
-        elif mode == "prompted_json":
-            messages = _with_schema_instruction(messages, request.json_schema)
-        kwargs["messages"] = messages
-        extra = {}
-        for key, value in request.parameters.items():
-            if key in _SDK_PARAMETERS:
-                kwargs[key] = value
-            else:
-                extra[key] = value
-        if extra:
-            kwargs["extra_body"] = extra
-        return kwargs
+        return sdk_kwargs(chat_completion_body(self.model, mode, request))
 
     # -- response ----------------------------------------------------------------------------
 
     def _read(self, completion: Any, mode: StructuredMode, call: _Call) -> tuple[str, str | None]:
         """Take the answer text out of a completion, raising typed errors for bad endings."""
-        usage = getattr(completion, "usage", None)
-        if usage is not None:
-            call.usage = call.usage + Usage(
-                input_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-                output_tokens=getattr(usage, "completion_tokens", 0) or 0,
-            )
-        choices = getattr(completion, "choices", None)
-        if not choices:
-            raise BackendConnectionError(f"{self.kind} answered without a completion (no choices)")
-        choice = choices[0]
-        message = choice.message
-        finish = choice.finish_reason
-        refusal = getattr(message, "refusal", None)
-        if refusal:
-            raise RefusalError(f"{self.model} refused: {_shorten(refusal)}", refusal=refusal)
-        if finish == "length":
-            raise TruncatedOutputError(
-                f"{self.model} stopped at the token limit (finish_reason length)"
-            )
-        if finish == "content_filter":
-            raise ContentFilterError(
-                f"{self.model}: the provider's content filter stopped the answer"
-            )
-        tool_calls = getattr(message, "tool_calls", None) or []
-        if mode == "tool_call" and tool_calls:
-            function = getattr(tool_calls[0], "function", None)
-            arguments = getattr(function, "arguments", None)
-            if isinstance(arguments, str):
-                return arguments, finish
-        text = message.content or ""
-        if mode in ("tool_call", "prompted_json", "none"):
-            text = extract_json_text(text)
-        return text, finish
+        call.usage = call.usage + completion_usage(completion)
+        return completion_text(completion, mode, model=self.model, kind=self.kind)
 
-    def _translate(self, exc: Exception, mode: StructuredMode) -> Exception:
+    def _translate(
+        self, exc: Exception, mode: StructuredMode, kwargs: Mapping[str, Any]
+    ) -> Exception:
         """An SDK exception as one of ours (or `_ModeRejected`), never carrying a secret."""
         import openai
 
         error: Exception
         if isinstance(exc, openai.APIStatusError):
+            overflow = self._overflow(exc, kwargs)
+            if overflow is not None:
+                return overflow
             http_error = BackendHTTPError(
                 self._redact(_status_message(exc)),
                 status_code=exc.status_code,
@@ -374,6 +354,29 @@ class OpenAIBackend(BaseBackend):
         else:
             raise exc  # a bug, not a transport failure: let it surface as it is
         return error
+
+    def _overflow(
+        self, exc: openai.APIStatusError, kwargs: Mapping[str, Any]
+    ) -> ContextWindowExceeded | None:
+        """A "does not fit the window" answer as ContextWindowExceeded; the window learns it."""
+        if exc.status_code not in _OVERFLOW_STATUSES:
+            return None
+        message = _status_message(exc)
+        overflow = parse_context_overflow(message, exc.body)
+        if overflow is None:
+            return None
+        sent = sent_tokens(kwargs)
+        if self.context is None:
+            self.context = ContextWindow(overflow.context_window, ratio=DEFAULT_RATIO[self.kind])
+        self.context.learn(overflow, sent)
+        return ContextWindowExceeded(
+            self._redact(message),
+            status_code=exc.status_code,
+            context_window=overflow.context_window,
+            prompt_tokens=overflow.prompt_tokens,
+            completion_tokens=overflow.completion_tokens,
+            sent_tokens=sent,
+        )
 
     def _redact(self, text: str) -> str:
         for secret in self._secrets():
@@ -436,11 +439,11 @@ class OpenAIBackend(BaseBackend):
 # -- spec factories (called by backends/registry.py) --------------------------------------------
 
 #: The options OpenAI-family specs take after "?".
-SPEC_OPTIONS = ("mode", "timeout", "max_retries")
+SPEC_OPTIONS = ("mode", "timeout", "max_retries", "context")
 
 
 def from_spec_openai(spec: BackendSpec) -> OpenAIBackend:
-    """`openai:<model>[?mode=...&timeout=...&max_retries=...]`; key from OPENAI_API_KEY."""
+    """`openai:<model>[?mode=...&timeout=...&max_retries=...&context=...]`; key OPENAI_API_KEY."""
     options = _options(spec)
     if not os.environ.get("OPENAI_API_KEY"):
         raise InvalidBackendSpec(spec.text, "set OPENAI_API_KEY to use OpenAI")
@@ -487,9 +490,130 @@ def _options(spec: BackendSpec) -> dict[str, Any]:
                 least = "more than 0" if key == "timeout" else "0 or more"
                 raise InvalidBackendSpec(spec.text, f"{key} must be {least}, not {value!r}")
             options[key] = number
+        elif key == "context":
+            if not value.isdigit() or int(value) <= 0:
+                raise InvalidBackendSpec(
+                    spec.text, f"context must be a number of tokens, not {value!r}"
+                )
+            options["context_window"] = int(value)
         else:
             raise InvalidBackendSpec(spec.text, f"unknown option {key!r}", suggestions=SPEC_OPTIONS)
     return options
+
+
+# -- request bodies and answers (shared with the Batch API) --------------------------------------
+
+
+def chat_completion_body(
+    model: str, mode: StructuredMode, request: BackendRequest
+) -> dict[str, Any]:
+    """The JSON body of a chat completion asking for `request` in structured mode `mode`."""
+    messages: list[dict[str, Any]] = [
+        {"role": m.role, "content": m.content} for m in request.messages
+    ]
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", request.schema_name)[:64] or "answer"
+    body: dict[str, Any] = {"model": model}
+    if mode == "json_schema":
+        body["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {"name": name, "schema": request.json_schema, "strict": True},
+        }
+    elif mode == "json_object":
+        messages = _with_schema_instruction(messages, request.json_schema)
+        body["response_format"] = {"type": "json_object", "schema": request.json_schema}
+    elif mode == "tool_call":
+        body["tools"] = [
+            {
+                "type": "function",
+                "function": {
+                    "name": name,
+                    "description": "Record the answer.",
+                    "parameters": request.json_schema,
+                },
+            }
+        ]
+        body["tool_choice"] = {"type": "function", "function": {"name": name}}
+    elif mode == "prompted_json":
+        messages = _with_schema_instruction(messages, request.json_schema)
+    body["messages"] = messages
+    for key, value in request.parameters.items():
+        body.setdefault(key, value)
+    return body
+
+
+def sdk_kwargs(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A chat completion body as `chat.completions.create` keywords: unknown keys in extra_body."""
+    kwargs: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in body.items():
+        if key in _SDK_PARAMETERS or key in _BODY_KEYS:
+            kwargs[key] = value
+        else:
+            extra[key] = value
+    if extra:
+        kwargs["extra_body"] = extra
+    return kwargs
+
+
+def sent_tokens(body: Mapping[str, Any]) -> int:
+    """Our o200k count of what a request body sends: its messages and tool definitions."""
+    contents = [str(m.get("content") or "") for m in body.get("messages") or ()]
+    tools = body.get("tools")
+    if tools:
+        contents.append(json.dumps(tools, ensure_ascii=False))
+    return message_tokens(contents)
+
+
+def completion_usage(completion: Any) -> Usage:
+    """The tokens a completion (an SDK object or its JSON) reports; zero when it reports none."""
+    usage = _field(completion, "usage")
+    if usage is None:
+        return Usage()
+    return Usage(
+        input_tokens=_field(usage, "prompt_tokens") or 0,
+        output_tokens=_field(usage, "completion_tokens") or 0,
+    )
+
+
+def completion_text(
+    completion: Any, mode: StructuredMode, *, model: str, kind: str = "openai"
+) -> tuple[str, str | None]:
+    """The answer's JSON text and finish reason from a completion (SDK object or its JSON).
+
+    Raises RefusalError, TruncatedOutputError or ContentFilterError for those endings and
+    BackendConnectionError when there is no choice at all.
+    """
+    choices = _field(completion, "choices")
+    if not choices:
+        raise BackendConnectionError(f"{kind} answered without a completion (no choices)")
+    choice = choices[0]
+    message = _field(choice, "message")
+    finish = _field(choice, "finish_reason")
+    refusal = _field(message, "refusal")
+    if refusal:
+        raise RefusalError(f"{model} refused: {_shorten(refusal)}", refusal=refusal)
+    if finish == "length":
+        raise TruncatedOutputError(f"{model} stopped at the token limit (finish_reason length)")
+    if finish == "content_filter":
+        raise ContentFilterError(f"{model}: the provider's content filter stopped the answer")
+    tool_calls = _field(message, "tool_calls") or []
+    if mode == "tool_call" and tool_calls:
+        arguments = _field(_field(tool_calls[0], "function"), "arguments")
+        if isinstance(arguments, str):
+            return arguments, finish
+    text = _field(message, "content") or ""
+    if mode in ("tool_call", "prompted_json", "none"):
+        text = extract_json_text(text)
+    return text, finish
+
+
+def _field(obj: Any, name: str) -> Any:
+    """An attribute of an SDK object, or a key of its decoded JSON."""
+    if obj is None:
+        return None
+    if isinstance(obj, Mapping):
+        return obj.get(name)
+    return getattr(obj, name, None)
 
 
 # -- helpers -------------------------------------------------------------------------------------

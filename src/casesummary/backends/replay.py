@@ -31,6 +31,8 @@ RECORDING_FORMAT = 1
 def key_parts(backend_name: str, model: str, request: BackendRequest) -> dict[str, Any]:
     """What identifies an answer: backend, model, prompt, item, parameters and repeat.
 
+    An item budget other than the prompt's own (`max_input_tokens`) is part of the key.
+
     A re-ask (messages appended after the rendered prompt) adds a digest of those messages, so
     the first answer and each re-ask have their own recording.
     """
@@ -42,6 +44,8 @@ def key_parts(backend_name: str, model: str, request: BackendRequest) -> dict[st
         "parameters": request.parameters,
         "repeat": request.repeat,
     }
+    if request.max_input_tokens is not None:  # a re-rendered prompt is another request
+        parts["max_input_tokens"] = request.max_input_tokens
     followup = _followup(request)
     if followup:
         text = json.dumps([[m.role, m.content] for m in followup], ensure_ascii=False)

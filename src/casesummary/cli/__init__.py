@@ -19,6 +19,7 @@ _COMMANDS = {
     "fetch": "casesummary.cli.fetch",
     "sync": "casesummary.cli.sync",
     "portals": "casesummary.cli.portals",
+    "batch": "casesummary.cli.batch",
 }
 
 

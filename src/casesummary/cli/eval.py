@@ -98,6 +98,13 @@ PASS_RATE = "pass_rate"
     metavar="ID",
     help="Run only this golden case (repeatable).",
 )
+@click.option(
+    "--max-input-tokens",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Token budget for each item's text, replacing the prompt's (context= caps it).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
 def command(
     prompt_spec: str,
@@ -112,6 +119,7 @@ def command(
     resume: bool,
     fail_under: tuple[str, ...],
     case_ids: tuple[str, ...],
+    max_input_tokens: int | None,
     quiet: bool,
 ) -> None:
     """Evaluate a prompt and backend over the golden cases."""
@@ -145,6 +153,7 @@ def command(
         cache_dir=None if no_cache else (cache_dir or DEFAULT_CACHE),
         resume=resume,
         progress=not quiet and sys.stderr.isatty(),
+        max_input_tokens=max_input_tokens,
     )
     agg = summary.aggregate
     counts = agg.counts

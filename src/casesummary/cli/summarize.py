@@ -58,6 +58,13 @@ SKIP_REASONS = {"closed": "lukket punkt", "empty": "ingen tekst"}
     help="How strictly numbers, dates (all: and names) must occur in the item "
     "(default: the prompt's).",
 )
+@click.option(
+    "--max-input-tokens",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Token budget for the item text, replacing the prompt's (a context= window caps it).",
+)
 def command(
     file: str,
     backend_spec: str | None,
@@ -68,6 +75,7 @@ def command(
     concurrency: int,
     show_evidence: bool,
     grounding: GroundingLevel | None,
+    max_input_tokens: int | None,
 ) -> None:
     """Summarise the agenda item(s) in FILE, or at a portal address, into Prompt resultater.
 
@@ -81,7 +89,11 @@ def command(
     if not items:
         raise click.UsageError(f"{file}: no agenda items found")
     with Summarizer(
-        backend_spec, prompt=prompt_spec, taxonomy=taxonomy_file, grounding=grounding
+        backend_spec,
+        prompt=prompt_spec,
+        taxonomy=taxonomy_file,
+        grounding=grounding,
+        max_input_tokens=max_input_tokens,
     ) as summarizer:
         if show_evidence and not summarizer.prompt.evidence:
             raise click.UsageError(

@@ -23,12 +23,14 @@ _DATED_SUFFIX = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 
 
 class ModelPrice(BaseModel):
-    """USD per one million input and output tokens."""
+    """USD per one million input and output tokens; `batch_*` through the Batch API."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     input: float = Field(ge=0)
     output: float = Field(ge=0)
+    batch_input: float | None = Field(default=None, ge=0)
+    batch_output: float | None = Field(default=None, ge=0)
 
 
 class PriceTable(BaseModel):
@@ -57,6 +59,14 @@ class PriceTable(BaseModel):
         if price is None:
             return None
         return (usage.input_tokens * price.input + usage.output_tokens * price.output) / 1e6
+
+    def batch_cost(self, model: str, usage: Usage) -> float | None:
+        """USD for `usage` through the Batch API; None when the table has no batch price."""
+        price = self.price(model)
+        if price is None or price.batch_input is None or price.batch_output is None:
+            return None
+        batch_in, batch_out = price.batch_input, price.batch_output
+        return (usage.input_tokens * batch_in + usage.output_tokens * batch_out) / 1e6
 
 
 def default_prices_path() -> Path:

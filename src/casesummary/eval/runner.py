@@ -100,15 +100,23 @@ def run_eval(
     cache_dir: str | Path | None = None,
     resume: bool = False,
     progress: bool = True,
+    max_input_tokens: int | None = None,
 ) -> RunSummary:
     """Run every case `repeat` times, write the run directory and return its summary.
 
     A case that fails becomes a `failed` line; a case the golden set marks closed/empty is a
     `skipped` line and is never scored. With `cache_dir`, answers come from and go to a
     content-addressed cache (re-running an unchanged prompt calls no backend). With `resume`,
-    pairs already in results.jsonl are kept and only the rest are run.
+    pairs already in results.jsonl are kept and only the rest are run. `max_input_tokens`
+    replaces the prompt's token budget for the item text (a backend's context window caps it).
     """
-    summarizer = Summarizer(backend, prompt=prompt, taxonomy=taxonomy, cache_dir=cache_dir)
+    summarizer = Summarizer(
+        backend,
+        prompt=prompt,
+        taxonomy=taxonomy,
+        cache_dir=cache_dir,
+        max_input_tokens=max_input_tokens,
+    )
     run = _run(
         summarizer,
         cases,
@@ -134,10 +142,15 @@ async def arun_eval(
     cache_dir: str | Path | None = None,
     resume: bool = False,
     progress: bool = True,
+    max_input_tokens: int | None = None,
 ) -> RunSummary:
     """`run_eval` for callers already inside an event loop; closes a backend made from a spec."""
     async with Summarizer(
-        backend, prompt=prompt, taxonomy=taxonomy, cache_dir=cache_dir
+        backend,
+        prompt=prompt,
+        taxonomy=taxonomy,
+        cache_dir=cache_dir,
+        max_input_tokens=max_input_tokens,
     ) as summarizer:
         return await _run(
             summarizer,

@@ -21,7 +21,9 @@ __all__ = [
     "good_answer",
 ]
 
-# The loopback OpenAI-protocol and portal servers (stdlib only, so importing them stays cheap).
+# The loopback OpenAI-protocol, Batch API and portal servers (stdlib only, so importing them
+# stays cheap).
+from casesummary.testing.batches import BatchScript
 from casesummary.testing.portal import (
     PortalFault,
     PortalReply,
@@ -31,6 +33,7 @@ from casesummary.testing.portal import (
 )
 from casesummary.testing.server import (
     DEFAULT_ANSWER,
+    DIALECTS,
     EVIDENCE_ANSWER,
     FABRICATED_QUOTE,
     OpenAIStubServer,
@@ -45,8 +48,10 @@ from casesummary.testing.server import (
 
 __all__ += [
     "DEFAULT_ANSWER",
+    "DIALECTS",
     "EVIDENCE_ANSWER",
     "FABRICATED_QUOTE",
+    "BatchScript",
     "OpenAIStubServer",
     "RecordedRequest",
     "StubAnswer",

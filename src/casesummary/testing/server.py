@@ -8,10 +8,33 @@
 
 It speaks `POST /v1/chat/completions` (any path ending in `/chat/completions`, so Azure's
 `/openai/deployments/<name>/chat/completions` works too) and `GET /v1/models`. Each chat request
-is answered by, in order: the dialect's own rejection (llama-cpp-python answers 500 to
-response_format json_schema), a seeded random fault (`fault_rate`), the queue, the `handler`,
-and finally a valid default answer (`DEFAULT_ANSWER`), sent as a tool call when the request
-forces one. The request log never stores credentials: `had_auth` says whether one was sent.
+is answered by, in order: the dialect's own rejection, the dialect's context-window check (when
+`context_window` is set), a seeded random fault (`fault_rate`), the queue, the `handler`, and
+finally a valid default answer (`DEFAULT_ANSWER`), sent as a tool call when the request forces
+one and the dialect honours that. The request log never stores credentials: `had_auth` says
+whether one was sent. `batches=True` adds the Files and Batches endpoints
+(`casesummary.testing.batches`).
+
+Dialects, as read from each server's source (see `DIALECTS`):
+
+- ``openai``: json_schema, json_object, forced tools; errors `{"error": {message, type, param,
+  code}}`; too long an input is 400 `context_length_exceeded`.
+- ``llamacpp`` (llama-cpp-python 0.3): its request model knows only response_format "text" and
+  "json_object" (with a `schema`, enforced by a grammar); anything else fails validation inside
+  its error handler and comes back as HTTP 500 `internal_server_error`. A prompt of `n_ctx`
+  tokens or more is 400 with OpenAI's wording and code `context_length_exceeded`.
+- ``llama-server`` (llama.cpp): json_schema and json_object+schema; another response_format
+  type is 400; a named tool_choice is not forced (read as "auto"); a prompt that fills the
+  window is 400 `exceed_context_size_error` with `n_prompt_tokens` and `n_ctx`.
+- ``vllm`` (0.12+): json_schema enforced; json_object gives any JSON (a `schema` beside it is
+  ignored); `structured_outputs` is honoured; the removed `guided_*` fields are ignored;
+  errors `{"error": {message, type: "BadRequestError", param, code: 400}}`; overflow wording
+  "your request has P input tokens" / "'max_tokens' ... is too large".
+- ``ollama``: json_schema's schema becomes its `format`; json_object becomes "json" (schema
+  ignored); tool_choice is ignored (tools are offered, nothing is forced); too long a prompt is
+  cut silently to the window, and usage.prompt_tokens says so.
+
+`RecordedRequest.ignored` lists the request fields the dialect's server would ignore.
 
 When the request's schema asks for evidence (prompts/summary/v2.md), the default answer is
 `EVIDENCE_ANSWER` with quotes taken from the item text fenced in the request (`sample_quotes`),
@@ -39,7 +62,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Literal, TypeAlias
 
-Dialect = Literal["openai", "llamacpp"]
+from casesummary.testing.batches import BatchAPI
+from casesummary.tokens import count_tokens
+
+Dialect = Literal["openai", "llamacpp", "llama-server", "vllm", "ollama"]
+DIALECTS: tuple[Dialect, ...] = ("openai", "llamacpp", "llama-server", "vllm", "ollama")
 FaultKind = Literal[
     "rate_limit",  # 429 with Retry-After
     "server_error",  # 500
@@ -199,11 +226,19 @@ class StubAnswer:
 
 @dataclass(frozen=True)
 class StubError:
-    """An HTTP error answer in OpenAI's error shape, with optional extra headers."""
+    """An HTTP error answer in the dialect's error shape, with optional extra headers.
+
+    `type`, `code` and `param` override the dialect's defaults; `fields` are added to the
+    error object as they are (llama-server's `n_prompt_tokens`, `n_ctx`).
+    """
 
     status: int
     message: str = "stub error"
     headers: Mapping[str, str] = field(default_factory=dict)
+    type: str | None = None
+    code: str | int | None = None
+    param: str | None = None
+    fields: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -230,6 +265,7 @@ class RecordedRequest:
     headers: dict[str, str]
     had_auth: bool
     outcome: str  # "answer", "error 429", "fault reset", ...
+    ignored: tuple[str, ...] = ()  # request fields this dialect's server would ignore
 
 
 _SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key", "proxy-authorization"})
@@ -253,12 +289,26 @@ class OpenAIStubServer:
         seed: int = 0,
         model_ids: Iterable[str] = ("stub-model",),
         port: int = 0,
+        context_window: int | None = None,
+        token_ratio: float = 1.0,
+        batches: bool = False,
     ) -> None:
-        if dialect not in ("openai", "llamacpp"):
-            raise ValueError(f"unknown dialect {dialect!r}")
+        if dialect not in DIALECTS:
+            raise ValueError(f"unknown dialect {dialect!r} (known: {', '.join(DIALECTS)})")
         if not 0.0 <= fault_rate <= 1.0:
             raise ValueError("fault_rate must be between 0 and 1")
+        if context_window is not None and context_window < 1:
+            raise ValueError("context_window must be at least 1 token")
+        if token_ratio <= 0:
+            raise ValueError("token_ratio must be more than 0")
         self.dialect: Dialect = dialect
+        #: The simulated model's window; None accepts any length.
+        self.context_window = context_window
+        #: This "model's" tokens per o200k token, for the window check and usage.
+        self.token_ratio = token_ratio
+        self.batch_api: BatchAPI | None = None
+        if batches:
+            self.batch_api = BatchAPI(self)
         self.handler = handler
         self.latency_s = latency_s
         self.fault_rate = fault_rate
@@ -408,7 +458,7 @@ class OpenAIStubServer:
             self._stopping.wait(seconds)
 
     def _choose(self, body: dict[str, Any]) -> Reply:
-        rejection = self._reject(body)
+        rejection = self._reject(body) or self._overflow(body)
         if rejection is not None:
             return rejection
         with self._lock:
@@ -431,11 +481,26 @@ class OpenAIStubServer:
         response_format = body.get("response_format")
         kind = response_format.get("type") if isinstance(response_format, dict) else None
         if self.dialect == "llamacpp" and kind not in (None, "text", "json_object"):
-            # llama-cpp-python 0.3.x: its request model only knows "text" and "json_object".
-            return StubError(500, f"Unsupported response_format type: {kind!r}")
+            # llama-cpp-python 0.3.x: its request model only knows "text" and "json_object";
+            # the validation error is caught by its route handler and sent as a 500.
+            return StubError(
+                500,
+                "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+                "'msg': \"Input should be 'text' or 'json_object'\", "
+                f"'input': {kind!r}, 'ctx': {{'expected': \"'text' or 'json_object'\"}}}}]",
+                type="internal_server_error",
+            )
+        known = (None, "text", "json_object", "json_schema")
+        if self.dialect == "llama-server" and kind not in known:
+            return StubError(
+                400,
+                f'response_format type must be one of "text" or "json_object", but got: {kind}',
+            )
         if kind == "json_schema":
             spec = response_format.get("json_schema") if isinstance(response_format, dict) else None
-            if not isinstance(spec, dict) or "name" not in spec or "schema" not in spec:
+            if not isinstance(spec, dict) or "schema" not in spec:
+                return StubError(400, "response_format.json_schema needs 'name' and 'schema'")
+            if "name" not in spec and self.dialect in ("openai", "vllm"):
                 return StubError(400, "response_format.json_schema needs 'name' and 'schema'")
         tool_choice = body.get("tool_choice")
         if isinstance(tool_choice, dict):
@@ -444,8 +509,115 @@ class OpenAIStubServer:
                 return StubError(400, "tool_choice names no tool in 'tools'")
         return None
 
+    def _answer_chat(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """(status, body) the server would answer a chat request with: for batch lines.
+
+        A transport fault (hang, reset, truncated) has no place in a batch file; it is
+        answered as the provider would record it, a 500.
+        """
+        if not isinstance(body.get("messages"), list):
+            return 400, error_body(self.dialect, StubError(400, "'messages' is required"))
+        reply = self._choose(body)
+        if isinstance(reply, StubFault):
+            plain = _fault_answer(reply)
+            reply = plain if plain is not None else StubError(500, "The server had an error")
+        if isinstance(reply, StubError):
+            return reply.status, error_body(self.dialect, reply)
+        return 200, self._completion(body, reply)
+
+    def _overflow(self, body: dict[str, Any]) -> StubError | None:
+        """The dialect's answer to an input too long for `context_window` (None if it fits)."""
+        window = self.context_window
+        if window is None or self.dialect == "ollama":  # Ollama cuts the prompt instead
+            return None
+        prompt = self.prompt_tokens(body)
+        completion = _completion_budget(body)
+        if self.dialect == "openai":
+            if prompt + (completion or 0) <= window:
+                return None
+            if completion is None:
+                text = (
+                    f"This model's maximum context length is {window} tokens. However, your "
+                    f"messages resulted in {prompt} tokens. Please reduce the length of the "
+                    "messages."
+                )
+            else:
+                text = (
+                    f"This model's maximum context length is {window} tokens. However, you "
+                    f"requested {prompt + completion} tokens ({prompt} in the messages, "
+                    f"{completion} in the completion). Please reduce the length of the "
+                    "messages or completion."
+                )
+            return StubError(400, text, code="context_length_exceeded", param="messages")
+        if self.dialect == "llamacpp":  # llama-cpp-python checks the prompt alone
+            if prompt < window:
+                return None
+            text = (
+                f"This model's maximum context length is {window} tokens. However, you "
+                f"requested {prompt + (completion or 0)} tokens ({prompt} in the messages, "
+                f"{completion} in the completion). Please reduce the length of the messages "
+                "or completion."
+            )
+            return StubError(400, text, code="context_length_exceeded", param="messages")
+        if self.dialect == "llama-server":  # llama.cpp checks the prompt alone
+            if prompt < window:
+                return None
+            text = (
+                f"request ({prompt} tokens) exceeds the available context size ({window} "
+                "tokens), try increasing it"
+            )
+            return StubError(
+                400,
+                text,
+                type="exceed_context_size_error",
+                fields={"n_prompt_tokens": prompt, "n_ctx": window},
+            )
+        # vllm (0.10.2 to 0.17 wording)
+        if prompt >= window:
+            text = (
+                f"This model's maximum context length is {window} tokens. However, your request "
+                f"has {prompt} input tokens. Please reduce the length of the input messages."
+            )
+            return StubError(400, text)
+        if completion is not None and prompt + completion > window:
+            text = (
+                f"'max_tokens' or 'max_completion_tokens' is too large: {completion}. This "
+                f"model's maximum context length is {window} tokens and your request has "
+                f"{prompt} input tokens ({completion} > {window} - {prompt})."
+            )
+            return StubError(400, text)
+        return None
+
+    def prompt_tokens(self, body: Mapping[str, Any]) -> int:
+        """This simulated model's count of a request's input: o200k tokens times `token_ratio`,
+        plus 4 per message and the tool definitions."""
+        messages = body.get("messages") or []
+        texts = [str(m.get("content") or "") for m in messages if isinstance(m, dict)]
+        if body.get("tools"):
+            texts.append(json.dumps(body["tools"], ensure_ascii=False))
+        counted = sum(count_tokens(t) for t in texts)
+        return int(counted * self.token_ratio) + 4 * len(messages)
+
+    def ignored_fields(self, body: Mapping[str, Any]) -> tuple[str, ...]:
+        """The request fields this dialect's real server would accept and not act on."""
+        ignored: list[str] = []
+        response_format = body.get("response_format")
+        kind = response_format.get("type") if isinstance(response_format, dict) else None
+        if self.dialect == "vllm":
+            ignored += sorted(k for k in body if k.startswith("guided_"))
+            if kind == "json_object" and "schema" in (response_format or {}):
+                ignored.append("response_format.schema")
+        if self.dialect == "ollama":
+            if kind == "json_object" and "schema" in (response_format or {}):
+                ignored.append("response_format.schema")
+            if "tool_choice" in body:
+                ignored.append("tool_choice")
+        if self.dialect == "llama-server" and isinstance(body.get("tool_choice"), dict):
+            ignored.append("tool_choice")
+        return tuple(ignored)
+
     def _completion(self, body: dict[str, Any], answer: StubAnswer) -> dict[str, Any]:
-        forced = _forced_tool(body)
+        forced = _forced_tool(body) if self.dialect in ("openai", "llamacpp", "vllm") else None
         default = evidence_answer(body) if asks_for_evidence(body) else DEFAULT_ANSWER
         default_json = json.dumps(default, ensure_ascii=False)
         content = answer.content
@@ -471,6 +643,11 @@ class OpenAIStubServer:
         finish = answer.finish_reason or ("tool_calls" if arguments is not None else "stop")
         if answer.usage is not None:
             prompt_tokens, completion_tokens = answer.usage
+        elif self.context_window is not None:
+            prompt_tokens = self.prompt_tokens(body)
+            if self.dialect == "ollama":  # it kept only what fits, and counts that
+                prompt_tokens = min(prompt_tokens, self.context_window)
+            completion_tokens = max(1, len(content or arguments or answer.refusal or "") // 4)
         else:
             prompt_text = "".join(str(m.get("content", "")) for m in body.get("messages", []))
             prompt_tokens = max(1, len(prompt_text) // 4)
@@ -489,6 +666,54 @@ class OpenAIStubServer:
                 "total_tokens": prompt_tokens + completion_tokens,
             },
         }
+
+
+def error_body(dialect: Dialect, error: StubError) -> dict[str, Any]:
+    """An error response body as the dialect's server shapes it."""
+    if dialect == "vllm":  # HTTPStatus phrase + "Error", the status again as the code
+        default_type = {400: "BadRequestError", 404: "NotFoundError"}.get(
+            error.status, "InternalServerError" if error.status >= 500 else "BadRequestError"
+        )
+        inner: dict[str, Any] = {
+            "message": error.message,
+            "type": error.type or default_type,
+            "param": error.param,
+            "code": error.code if error.code is not None else error.status,
+        }
+    elif dialect == "llama-server":
+        default_type = {401: "authentication_error", 404: "not_found_error"}.get(
+            error.status, "server_error" if error.status >= 500 else "invalid_request_error"
+        )
+        inner = {
+            "code": error.code if error.code is not None else error.status,
+            "message": error.message,
+            "type": error.type or default_type,
+        }
+    else:  # OpenAI's shape; llama-cpp-python and Ollama use it too
+        if dialect == "ollama":
+            default_type = {400: "invalid_request_error", 404: "not_found_error"}.get(
+                error.status, "api_error"
+            )
+        else:
+            default_type = "rate_limit_error" if error.status == 429 else "invalid_request_error"
+            if error.status >= 500:
+                default_type = "server_error"
+        inner = {
+            "message": error.message,
+            "type": error.type or default_type,
+            "param": error.param,
+            "code": error.code,
+        }
+    inner.update(error.fields)
+    return {"error": inner}
+
+
+def _completion_budget(body: Mapping[str, Any]) -> int | None:
+    for key in ("max_completion_tokens", "max_tokens"):
+        value = body.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
 
 
 def _forced_tool(body: dict[str, Any]) -> str | None:
@@ -586,6 +811,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._arrived = time.monotonic()
         path = self.path.split("?")[0]
+        if self._batch_route(b""):
+            return
         if path.endswith("/models"):
             data = [{"id": m, "object": "model", "owned_by": "stub"} for m in self.stub.model_ids]
             self._record(None, "answer")
@@ -594,6 +821,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._record(None, "error 404")
             self._send_error_reply(StubError(404, f"no route for GET {path}"))
 
+    def do_DELETE(self) -> None:
+        self._arrived = time.monotonic()
+        if not self._batch_route(b""):
+            self._record(None, "error 404")
+            self._send_error_reply(StubError(404, f"no route for DELETE {self.path}"))
+
     def do_POST(self) -> None:
         self.stub._enter()
         try:
@@ -601,10 +834,30 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.stub._exit()
 
+    def _batch_route(self, raw: bytes) -> bool:
+        """Answer a Files or Batches request when the server has them; whether it was one."""
+        api = self.stub.batch_api
+        if api is None or not api.handles(self.path):
+            return False
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        status, payload = api.handle(self.command, self.path, headers, raw)
+        self._record(None, "answer" if status == 200 else f"error {status}")
+        if isinstance(payload, bytes):
+            self.send_response(status)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        else:
+            self._send_json(status, payload)
+        return True
+
     def _post(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         self._arrived = time.monotonic()
+        if self._batch_route(raw):
+            return
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
@@ -661,6 +914,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         had_auth = any(k in _SECRET_HEADERS for k in headers)
         safe = {k: v for k, v in headers.items() if k not in _SECRET_HEADERS}
+        chat = isinstance(body, dict) and self.path.split("?")[0].endswith("/chat/completions")
         self.stub._record(
             RecordedRequest(
                 timestamp=self._arrived or time.monotonic(),
@@ -670,15 +924,12 @@ class _Handler(BaseHTTPRequestHandler):
                 headers=safe,
                 had_auth=had_auth,
                 outcome=outcome,
+                ignored=self.stub.ignored_fields(body) if chat else (),
             )
         )
 
     def _send_error_reply(self, error: StubError) -> None:
-        kind = "rate_limit_error" if error.status == 429 else "invalid_request_error"
-        if error.status >= 500:
-            kind = "server_error"
-        body = {"error": {"message": error.message, "type": kind, "param": None, "code": None}}
-        self._send_json(error.status, body, error.headers)
+        self._send_json(error.status, error_body(self.stub.dialect, error), error.headers)
 
     def _send_json(
         self, status: int, payload: Any, headers: Mapping[str, str] | None = None
