@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from casesummary import load_items
+from casesummary import InvalidAgendaItem, load_items
 from casesummary.item import AgendaItem, SectionKind, SourceFormat
 from casesummary.sources import parse_source
 
@@ -24,6 +24,12 @@ EDOC = REAL / "ballerup-sundhed-forebyggelse-2012-12-04.edoc.xml"
 ACADRE = REAL / "syddjurs-puk-2013-06-20.acadre.xml"
 #: Found with the search tools (see tests/data/README.md), not among the shared samples.
 FUJITSU = REAL / "hennys-testudvalg-2017-05-02.edoc-fujitsu.xml"
+FUJITSU_REPUBLISHED = REAL / "hennys-testudvalg-2017-05-02.republished.edoc-fujitsu.xml"
+MINUTES_PAGE = REAL / "aarhus-teknisk-udvalg-2025-10-01.referat.html"
+#: Real documents of no supported format that sit right beside supported ones.
+EDOC_HTML = REAL / "hennys-testudvalg-2017-05-02.edoc-fujitsu.html"
+ACADRE_MANIFEST = REAL / "syddjurs-puk-2013-06-20.acadre-manifest.xml"
+PORTAL_SEARCH = REAL / "hvidovre-soeg.firstagenda-search.json"
 
 
 def _by_number(items: list[AgendaItem]) -> dict[str, AgendaItem]:
@@ -42,6 +48,8 @@ def _kinds(item: AgendaItem) -> list[tuple[str, SectionKind]]:
         (SBSYS, "sbsys-xml", 5),
         (EDOC, "edoc-xml", 8),
         (ACADRE, "acadre-xml", 1),
+        (FUJITSU_REPUBLISHED, "edoc-xml", 6),
+        (MINUTES_PAGE, "firstagenda-page", 6),
     ],
 )
 def test_every_real_sample_is_detected_with_its_exact_item_count(
@@ -423,3 +431,145 @@ def test_every_item_of_every_real_sample_has_its_format() -> None:
         EDOC: SourceFormat.EDOC_XML,
         ACADRE: SourceFormat.ACADRE_XML,
     }
+
+
+# --- more real documents, found with the search tools --------------------------------------
+
+
+def test_fujitsu_republished_with_closed_items_publishes_their_titles_only() -> None:
+    """The same agenda published again 24 minutes later: numbered 1-6, items 5 and 6 closed
+    ("Fortrolig publicering") while the export still holds their text and files."""
+    items = _by_number(load_items(FUJITSU_REPUBLISHED))
+    assert [(i.number, i.title, i.is_open) for i in items.values()] == [
+        ("1", "test", True),
+        ("2", "test tabel", True),
+        ("3", "Fejloprettet", True),
+        ("4", "Fejloprettet", True),
+        ("5", "Anders' møgsag", False),
+        ("6", "Underskriftsblad", False),
+    ]
+    assert [(a.title, a.document_id, a.url) for a in items["1"].attachments] == [
+        (
+            "TrekantBrand Nyhedsbrev nr. 1-2017.msg",
+            "57bc6c9b-6867-4e36-9a73-d7ec2b8f815a",
+            "\\Attachments\\6104646-6648380-1.pdf",
+        ),
+        (
+            "Nyhedsbrev nr. 1-2017.pdf",
+            "f49a674c-b7a2-4e26-88d0-d773e997c2ad",
+            "\\Attachments\\6104646-6648381-1.pdf",
+        ),
+        (
+            "Signaturbevis.txt",
+            "9bfa0582-2274-4e3e-ab44-a779d721146d",
+            "\\Attachments\\6104646-6648382-1.pdf",
+        ),
+        (
+            "TrekantBrand nyhedsbrev nr. 2-2017.msg",
+            "33445ce9-b12f-4fb8-98a5-b58bc61f72b0",
+            "\\Attachments\\6110589-6660338-2.pdf",
+        ),
+    ]
+    assert _kinds(items["3"]) == [
+        ("Præsentation", SectionKind.SUMMARY),
+        ("Forvaltningen foreslår", SectionKind.RECOMMENDATION),
+        ("Sagsbeskrivelse", SectionKind.PRESENTATION),
+        ("Økonomi", SectionKind.ECONOMY),
+        ("Høring", SectionKind.OTHER),
+    ]
+    assert items["3"].recommendation == "At punktet drøftes."
+    closed = items["5"]
+    assert (closed.case_number, closed.sections, closed.attachments) == ("2016-003798", (), ())
+    assert (items["6"].sections, items["6"].attachments) == ((), ())
+    published = "\n".join(
+        [s.text for i in items.values() for s in i.sections]
+        + [a.title for i in items.values() for a in i.attachments]
+    )
+    assert "sjusket" not in published
+    assert "Geosager" not in published
+
+
+def test_portal_page_of_minutes_every_row() -> None:
+    """Aarhus Teknisk Udvalg, minutes of 1 Oct 2025: the decision first, then an unnamed lead."""
+    items = _by_number(load_items(MINUTES_PAGE))
+    for item in items.values():
+        assert (item.committee, item.meeting_date, item.meeting_place, item.municipality) == (
+            "Teknisk Udvalg",
+            date(2025, 10, 1),
+            "Udvalgsværelse 398",
+            "Aarhus",
+        )
+        assert item.is_open
+    assert [(i.number, i.title, i.case_number) for i in items.values()] == [
+        ("1", "Referat fra sidste udvalgsmøde", "EMN-2025-010561"),
+        ("2", "Udviklingsplan Aarhus Ø - endelig vedtagelse", "EMN-2025-009242"),
+        (
+            "3",
+            "Lokalplan 1221 (tillæg 2 til lokalplan 411) – Erhvervsområde ved Kattrup, "
+            "Hasselager-Kolt, med tillæg 1 - Endelig",
+            "EMN-2025-008468",
+        ),
+        ("4", "Forvaltningen orienterer", "EMN-2025-010561"),
+        ("5", "Eventuelt", None),
+        ("6", "Måltal for busfremkommelighed, jf. budgetforlig 2023", "EMN-2024-035156"),
+    ]
+    assert _kinds(items["1"]) == [("Beslutninger", SectionKind.DECISION)]
+    assert items["1"].decision == "Ingen bemærkninger."
+    assert _kinds(items["2"]) == [
+        ("Beslutninger", SectionKind.DECISION),
+        ("Resumé", SectionKind.SUMMARY),  # the unnamed lead, as the agenda page names it
+        ("Resume", SectionKind.SUMMARY),
+        ("Beslutningspunkter", SectionKind.RECOMMENDATION),
+        ("Sagsforløb", SectionKind.OTHER),
+    ]
+    decision = items["2"].decision or ""
+    assert decision.startswith(
+        "Et flertal i udvalget kunne tiltræde indstillingen i overensstemmelse med Magistratens "
+        "anbefaling."
+    )
+    assert decision.endswith(
+        "Liv Gro Jensen var forhindret i at deltage i udvalgets behandling af sagen."
+    )
+    assert items["2"].recommendation == (
+        "Det indstilles:\nAt 1) Byrådet godkender forslag til bemærkninger, som det fremgår "
+        "under afsnit 5.2 og i bilag 3.\nAt 2) Byrådet godkender udviklingsplanen som grundlag "
+        "for byudviklingen samt grundlag for forretningsplan i en kommende indstilling."
+    )
+    assert [a.title for a in items["2"].attachments] == [
+        "Indstilling",
+        "Bilag 1: Udviklingsplan for Pier 3 med omgivelser med bilag og strategier",
+        "Bilag 2: Høringssvar",
+    ]
+    assert ("Borgmesterens Afdelings påtegning", SectionKind.OTHER) in _kinds(items["3"])
+    assert items["4"].decision == "Udvalget blev orienteret om arkitekturugen i uge 41."
+    assert items["4"].attachments == ()
+    assert (items["5"].decision or "").startswith("Udvalget drøftede og stillede spørgsmål")
+    # The lead that is only "." says nothing and is left out.
+    assert _kinds(items["6"]) == [
+        ("Beslutninger", SectionKind.DECISION),
+        ("Resume", SectionKind.SUMMARY),
+        ("Beslutningspunkter", SectionKind.RECOMMENDATION),
+        ("Borgmesterens Afdelings påtegning", SectionKind.OTHER),
+        ("Sagsforløb", SectionKind.OTHER),
+    ]
+    assert items["6"].decision == "Sagen blev udsat uden behandling."
+    text = "\n".join(s.text for i in items.values() for s in i.sections)
+    assert "Lukket punkt" not in text  # the page's script strings are no text
+    assert "Kopier link" not in text
+
+
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        (EDOC_HTML, r"eDoc's HTML rendering of an agenda \(title 'Hennys testudvalg - Dagsorden"),
+        (ACADRE_MANIFEST, r"an Acadre publication manifest.*Files_1863_3687982/3687981\.xml"),
+        (PORTAL_SEARCH, r"a FirstAgenda portal's search results \(0 meetings\)"),
+    ],
+)
+def test_real_documents_beside_the_formats_are_refused_saying_what_they_are(
+    path: Path, says: str
+) -> None:
+    with pytest.raises(InvalidAgendaItem, match=says) as caught:
+        load_items(path)
+    assert str(path) in str(caught.value)
+    assert "Supported: FirstAgenda portal JSON" in str(caught.value)

@@ -33,6 +33,8 @@ from casesummary.sources._input import (
     decode,
     origin_name,
 )
+from casesummary.sources._nearmiss import html_message, json_message, xml_message
+from casesummary.sources._supported import SUPPORTED
 from casesummary.sources._xml import XmlInput
 from casesummary.sources.plugins import check_items, source_plugins
 
@@ -194,39 +196,14 @@ def _run(
 
 # --- what an unsupported input looks like -------------------------------------------------
 
-SUPPORTED = (
-    "FirstAgenda portal JSON (an item or a meeting), FirstAgenda portal pages (HTML), "
-    "FirstAgenda agenda and minutes PDFs, SBSYS, eDoc and Acadre XML exports, "
-    "minutes text ('Punkt N: …') and one item as text with its own headings"
-)
-
 
 def _unrecognised(data: Decoded, origin: str) -> InvalidAgendaItem:
     if isinstance(data, dict):
-        keys = ", ".join(sorted(str(k) for k in list(data)[:8])) or "none"
-        return InvalidAgendaItem(
-            "a JSON object that is neither an agenda item nor a meeting "
-            f"(expected 'Navn'/'Caption' or 'Dagsordenpunkter'; found keys: {keys}). "
-            f"Supported: {SUPPORTED}",
-            source=origin,
-            field="<root>",
-        )
+        return InvalidAgendaItem(json_message(data), source=origin, field="<root>")
     if isinstance(data, XmlInput):
-        namespace = f" in namespace {data.namespace}" if data.namespace else ""
-        return InvalidAgendaItem(
-            f"XML with root element <{data.root_name}>{namespace}, which no supported format "
-            "has (SBSYS: <Publication> or <Dagsorden>; eDoc: <Meeting> or Fujitsu's <Root>; "
-            f'Acadre: <root> with <table name="agenda">). Supported: {SUPPORTED}',
-            source=origin,
-        )
+        return InvalidAgendaItem(xml_message(data), source=origin)
     if isinstance(data, HtmlInput):
-        title = data.title()
-        named = f" (title {title!r})" if title else ""
-        return InvalidAgendaItem(
-            f"an HTML page of an unknown site{named}: not a FirstAgenda portal page "
-            f"(no 'punktrow' agenda rows). Supported: {SUPPORTED}",
-            source=origin,
-        )
+        return InvalidAgendaItem(html_message(data), source=origin)
     if isinstance(data, PdfInput):
         return InvalidAgendaItem(
             f"a PDF that is not a FirstAgenda agenda or minutes. Supported: {SUPPORTED}",

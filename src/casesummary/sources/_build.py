@@ -54,6 +54,32 @@ def make_item(fields: dict[str, Any], *, origin: str | None) -> AgendaItem:
 
 
 _TAG = re.compile(r"<[A-Za-z!/]")
+#: The title of a closed item whose export gives it none, as the portals show it.
+CLOSED_TITLE = "Lukket punkt"
+# "12", "3a", "3.1", "3.1b": the numbers and letters an agenda numbers its items with.
+_NUMBER_PART = re.compile(r"\d+|[^\W\d_]+")
+
+
+def number_order(number: str | None) -> tuple[tuple[int, int, str], ...]:
+    """A sort key that puts item numbers in agenda order: 2 < 2a < 2.1 < 3 < 10.
+
+    Numeric parts compare as numbers and letters after them as sub-items; an item without a
+    number goes last.
+    """
+    if not number or not number.strip():
+        return ((1, 0, ""),)
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (0, -1, part.casefold())
+        for part in _NUMBER_PART.findall(number)
+    ) or ((1, 0, number),)
+
+
+def in_agenda_order(drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items sorted by their numbers when every item has one (a stable sort: ties keep the
+    export's order); an export that leaves numbers out keeps its own order."""
+    if not drafts or not all(draft.get("number") for draft in drafts):
+        return drafts
+    return sorted(drafts, key=lambda draft: number_order(draft["number"]))
 
 
 def body_blocks(

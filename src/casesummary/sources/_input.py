@@ -17,7 +17,7 @@ from typing import Any
 
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.portal.urls import is_url, redact
-from casesummary.sources._xml import XmlInput, parse_xml
+from casesummary.sources._xml import XmlInput, parse_xml, utf8_declared_single_byte
 
 #: Larger markup or text than this is refused unread: no agenda page or export is near it, and
 #: parsing such a file would need several times its size in memory.
@@ -200,6 +200,12 @@ def _decode_html(raw: bytes, origin: str) -> str:
     declared = _META_CHARSET.search(raw[: _SNIFF * 4])
     if declared:
         charset = declared.group(1).decode("ascii", "replace").lower()
+        if utf8_declared_single_byte(raw, charset):
+            raise InvalidAgendaItem(
+                f"the HTML page declares charset {charset!r}, but its bytes are UTF-8 (read as "
+                f"{charset}, 'æ' would become 'Ã¦'): a wrong encoding declaration",
+                source=origin,
+            )
         try:
             return raw.decode(charset)
         except LookupError:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from casesummary.item import Attachment, SectionKind
-from casesummary.sources.headings import normalise_heading
+from casesummary.sources.headings import classify, normalise_heading
 
 #: Marks a line a laid-out page styles as a heading (bold, larger than the body text).
 HEADING_MARK = "\x1e"
@@ -25,6 +25,33 @@ _LIST_START = re.compile(
     r"^(?:[-•–*]\s|\d{1,3}[.)]\s(?!(?:januar|februar|marts|april|maj|juni|juli|august|"
     r"september|oktober|november|december)\b)|[a-zA-Z][.)]\s|At\s+\d|Ad\s+\d)"
 )
+
+
+# "Beslutning: Godkendt.", "Beslutning i Økonomiudvalget den 12-03-2024: Taget til efterretning."
+_INLINE_HEADING = re.compile(r"^(?P<head>[^:]{3,120}?)\s*:\s+(?P<rest>\S.*)$")
+
+
+def split_inline_headings(
+    lines: Sequence[str], is_heading: Callable[[str], bool], kinds: frozenset[SectionKind]
+) -> list[str]:
+    """Lines with a heading and its text on one line ("Beslutning: Godkendt.") split in two.
+
+    Only headings of the given kinds count, and only when a sentence follows the colon: a
+    "Bilag" entry or a field such as "Udvalg: Magistraten" stays one line.
+    """
+    out: list[str] = []
+    for line in lines:
+        match = _INLINE_HEADING.match(line) if ":" in line else None
+        if (
+            match is not None
+            and _is_prose(match.group("rest"))
+            and is_heading(match.group("head"))
+            and classify(match.group("head")) in kinds
+        ):
+            out += [match.group("head"), match.group("rest")]
+        else:
+            out.append(line)
+    return out
 
 
 def split_at_headings(

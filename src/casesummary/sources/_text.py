@@ -52,6 +52,8 @@ _PREFIX_WORD = re.compile(
 )
 _SUFFIX = re.compile(r"^(.+?)\s*\(([A-ZÆØÅ]{1,3})\)$", re.DOTALL)
 _CLOSED = re.compile(r"^Lukket\s*(?:punkt)?\s*[:\-–]\s*(.*)$", re.DOTALL | re.IGNORECASE)
+# A title that only says the item is closed ("Lukket punkt"): portals show it in place of one.
+_ONLY_CLOSED = re.compile(r"^(?:Lukket|Fortroligt?)(?:\s+(?:punkt|sag))?\.?$", re.IGNORECASE)
 
 
 def split_title(raw: str) -> tuple[str, str | None, bool]:
@@ -59,9 +61,12 @@ def split_title(raw: str) -> tuple[str, str | None, bool]:
 
     The prefix "Lukket:" marks a closed item and is dropped (`is_open` carries it); a case-type
     prefix ("C-sag:", "Beslutning - ") or suffix ("(B)") moves to `case_type`. A title that would
-    be empty without its prefix is kept whole.
+    be empty without its prefix is kept whole; a title that is only "Lukket punkt" closes the
+    item and stays its title.
     """
     title = clean_line(raw)
+    if _ONLY_CLOSED.match(title):
+        return title, None, True
     closed = False
     match = _CLOSED.match(title)
     if match and match.group(1).strip():

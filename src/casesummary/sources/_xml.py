@@ -4,7 +4,8 @@ Safety: a document whose DTD declares entities is refused before parsing (that i
 laughs and external-entity attacks are written), and the parser itself resolves no entities,
 loads no DTD, reaches no network and keeps libxml2's limits on depth and text size. Character
 references to characters XML 1.0 forbids (`&#xC;`, which eDoc exports contain) become spaces,
-as the OS2 importers do. A declared encoding the bytes do not follow is an error, not a guess.
+as the OS2 importers do. A declared encoding the bytes do not follow is an error, not a guess
+(UTF-8 declared as ISO-8859-1 or Windows-1252 included, which would otherwise read as 'Ã¦').
 """
 
 from __future__ import annotations
@@ -79,6 +80,14 @@ def parse_xml(raw: bytes, origin: str) -> XmlInput:
             "and external-entity reads work (agenda exports declare none)",
             source=origin,
         )
+    declared = _DECLARED.match(raw)
+    if declared and utf8_declared_single_byte(raw, declared.group(1).decode("ascii")):
+        name = declared.group(1).decode("ascii")
+        raise InvalidAgendaItem(
+            f"the XML declares encoding {name}, but its bytes are UTF-8 (read as {name}, "
+            "'æ' would become 'Ã¦'): a wrong encoding declaration",
+            source=origin,
+        )
     body = _BAD_CHAR_REF.sub(b" ", raw)
     try:
         root = etree.fromstring(body, _safe_parser())
@@ -89,6 +98,23 @@ def parse_xml(raw: bytes, origin: str) -> XmlInput:
     if root is None:
         raise InvalidAgendaItem("an empty XML document", source=origin)
     return XmlInput(root)
+
+
+# One-byte encodings that read any byte: UTF-8 declared as one of them turns into 'Ã¦'.
+_SINGLE_BYTE = re.compile(r"^(?:iso[-_]?8859[-_]?\d+|latin[-_]?\d|(?:windows|cp)[-_]?125\d)$", re.I)
+# A multi-byte UTF-8 sequence ("æ" is C3 A6): Danish text in Windows-1252 never forms one.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+def utf8_declared_single_byte(raw: bytes, declared: str) -> bool:
+    """Whether bytes declared as a one-byte encoding (ISO-8859-1, Windows-1252) are UTF-8."""
+    if not _SINGLE_BYTE.match(declared.strip()) or _UTF8_SEQUENCE.search(raw) is None:
+        return False
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _doctype_end(raw: bytes, prolog: bytes) -> int:
@@ -192,12 +218,25 @@ def attribute(element: Any, *names: str) -> str | None:
 
 
 def flag(value: str | None) -> bool | None:
-    """'true'/'false', '1'/'0', 'Åben'/'Lukket' as a boolean; None when absent or unknown."""
+    """'true'/'false', '1'/'0', 'Åben'/'Lukket', 'Offentlig'/'Fortrolig' as a boolean; None when
+    absent or unknown."""
     if value is None:
         return None
-    folded = value.strip().casefold()
-    if folded in ("true", "1", "ja", "yes", "åben", "åbent", "aaben", "offentlig"):
+    folded = " ".join(value.split()).casefold()
+    if folded in _OPEN:
         return True
-    if folded in ("false", "0", "nej", "no", "lukket", "lukket punkt"):
+    if folded in _CLOSED:
         return False
     return None
+
+
+_OPEN = frozenset(
+    {"true", "1", "ja", "yes", "åben", "åbent", "aaben", "offentlig", "offentlig publicering"}
+)
+# eDoc says "Fortrolig publicering" for a closed item; Acadre "Personsag" for personal data.
+_CLOSED = frozenset(
+    {
+        *("false", "0", "nej", "no", "lukket", "lukket punkt", "lukket dagsorden"),
+        *("fortrolig", "fortrolig publicering", "ikke offentlig", "personsag"),
+    }
+)

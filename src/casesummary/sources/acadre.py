@@ -3,12 +3,16 @@
 The export is a tree of `<table name="…">` rows, each with `<fields><field name="…">`:
 `agenda` (its `name`: "Dagsorden"/"Referat"), `committee` (`name`), `meeting` (`date`,
 `location`, `address`) and one `agendaitemparents` per item (`sort`) holding the `agendaitem`
-(`name`, `caseno`, `accessname` "Åben"/"Lukket"), its text as `bullet` rows (`bulletname`,
-`bulletsortorder`, and `bulletcontent`: HTML, escaped inside the XML) and its files as
-`enclosure` rows (`name`, `access` 1 = open, `filename`). Items are numbered by their place in
-the agenda (`sort` orders them; its values are not the printed numbers). An item may carry the
-decisions of earlier meetings ("Beslutning i … den 10-04-2013"): the decision is the one made at
-this meeting, else the latest. A closed item loads with its title only.
+(`name`, `caseno`, `access` 1 = open, 2 = closed, 3 = personal data, and `accessname`
+"Åben"/"Lukket"), its text as `bullet` rows (`bulletname`, `bulletsortorder`, and
+`bulletcontent`: HTML, escaped inside the XML) and its files as `enclosure` rows (`name`,
+`access` 1 = open, `filename`) and as the case's `Case`/`Files`/`File` rows (`Title`,
+`FileName`, `PublicAccessLevelName` "Åben"). The publication manifest beside the agenda
+(`XML_<id>.xml`, `producedAgenda` rows) only names agenda files, and is refused saying so.
+Items are numbered by their place in the agenda (`sort` orders them; its values are not the
+printed numbers). An item may carry the decisions of earlier meetings ("Beslutning i … den
+10-04-2013"): the decision is the one made at this meeting, else the latest. A closed item
+loads with its title only, without its files.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from casesummary.danish import guess_municipality, parse_danish_date
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, Attachment, SectionKind, SourceFormat
 from casesummary.sources._build import fields_blocks, make_item, make_sections
+from casesummary.sources._supported import SUPPORTED
 from casesummary.sources._text import clean_line, split_title
 from casesummary.sources._xml import XmlInput, flag, raw_text
 
@@ -75,6 +80,8 @@ def parse(data: object, *, origin: str | None, municipality: str | None) -> list
     parents = sorted(
         _all_tables(agenda, "agendaitemparents"), key=lambda t: _int(_fields(t).get("sort"))
     )
+    if not parents and _tables(data.root, "producedAgenda"):
+        raise InvalidAgendaItem(_manifest_message(data.root), source=origin)
     drafts = []
     for parent in parents:
         item = next(iter(_tables(parent, "agendaitem")), None)
@@ -103,7 +110,9 @@ def _item(item: Any, meeting_date: date | None) -> dict[str, Any] | None:
     if not raw_title:
         return None
     title, case_type, closed = split_title(raw_title)
-    is_open = not closed and flag(fields.get("accessname")) is not False
+    # `access` 1 is open; 2 (Lukket) and 3 (personal data) are closed, as the importer reads it.
+    access = clean_line(fields.get("access", ""))
+    is_open = not closed and access in ("", "1") and flag(fields.get("accessname")) is not False
     blocks: list[tuple[str, str, SectionKind | None]] = []
     if is_open:
         bullets = sorted(
@@ -129,7 +138,7 @@ def _item(item: Any, meeting_date: date | None) -> dict[str, Any] | None:
         "sections": sections,
         "decision": decision.text if decision is not None else None,
         "recommendation": recommendations[-1].text if recommendations else None,
-        "attachments": tuple(_enclosures(item)),
+        "attachments": tuple(_enclosures(item) + _case_files(item)) if is_open else (),
         "is_open": is_open,
     }
 
@@ -145,6 +154,44 @@ def _enclosures(item: Any) -> list[Attachment]:
             Attachment(title=title, document_id=clean_line(fields.get("filename", "")) or None)
         )
     return out
+
+
+def _case_files(item: Any) -> list[Attachment]:
+    """The case's own documents an item lists (`Case` > `Files` > `File`), where published."""
+    out = []
+    for case in _tables(item, "Case"):
+        for files in _tables(case, "Files"):
+            for file in _tables(files, "File"):
+                fields = _fields(file)
+                title = clean_line(fields.get("Title", "")) or clean_line(
+                    fields.get("FileName", "")
+                )
+                level = fields.get("PublicAccessLevelName")
+                if title and (level is None or flag(level) is True):
+                    name = clean_line(fields.get("FileName", ""))
+                    out.append(Attachment(title=title, document_id=name or None))
+    return out
+
+
+def _manifest_message(root: Any) -> str:
+    """An Acadre publication manifest names the agenda files it published; say which."""
+    files = []
+    for produced in _tables(root, "producedAgenda"):
+        for row in produced.iterchildren("{*}fields"):
+            values = {
+                str(key): str(value)
+                for field in row.iterchildren("{*}field")
+                for key, value in field.attrib.items()
+            }
+            if values.get("publish", "1") != "0" and values.get("xmlfilename"):
+                folder = values.get("filesfolder")
+                name = values["xmlfilename"]
+                files.append(f"{folder}/{name}" if folder else name)
+    named = f" ({', '.join(files)})" if files else ""
+    return (
+        "an Acadre publication manifest: it lists the agendas it published, not their items; "
+        f"load the agenda XML it names{named}. Supported: {SUPPORTED}"
+    )
 
 
 def _address(value: str) -> str:

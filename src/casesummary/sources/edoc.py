@@ -13,8 +13,10 @@
   `Title`, HTML `Content`, `IsDecision`; `Attachments/Attachment`). Elements without a title
   (breaks) are no items.
 
-Items come in the agenda's order (by number). Names are matched without their namespace, so
-either shape may carry one. A closed item loads with its title only.
+Items come in the agenda's order (by number: 2 < 2a < 2.1 < 10). Names are matched without
+their namespace, so either shape may carry one. A closed item loads with its title only (eDoc's
+`NeutralTitle`, the title written for publishing a closed item, where there is one), without
+its text or its files; a file marked non-public is left out of an open item.
 """
 
 from __future__ import annotations
@@ -25,7 +27,13 @@ from casesummary.danish import guess_municipality, parse_danish_date
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, Attachment, SectionKind, SourceFormat
 from casesummary.sources import itemtext
-from casesummary.sources._build import fields_blocks, make_item, make_sections
+from casesummary.sources._build import (
+    CLOSED_TITLE,
+    fields_blocks,
+    make_item,
+    make_sections,
+    number_order,
+)
 from casesummary.sources._text import split_title
 from casesummary.sources._xml import XmlInput, child, children, descend, flag, raw_text, text
 
@@ -58,7 +66,7 @@ def parse(data: object, *, origin: str | None, municipality: str | None) -> list
         )
     if not drafts:
         raise InvalidAgendaItem("the eDoc export lists no agenda items", source=origin)
-    drafts.sort(key=lambda d: _order(d["number"]))
+    drafts.sort(key=lambda d: number_order(d["number"]))
     found = municipality or guess_municipality(
         t for d in drafts for t in [d["title"], *(s.text for s in d["sections"])]
     )
@@ -69,9 +77,10 @@ def parse(data: object, *, origin: str | None, municipality: str | None) -> list
     return items
 
 
-def _order(number: str | None) -> tuple[int, str]:
-    digits = "".join(c for c in number or "" if c.isdigit())
-    return (int(digits) if digits else 10**9, number or "")
+def _closed_title(title: str | None, neutral: str | None) -> str:
+    """A closed item's public title: eDoc's neutral title, written to be published in place of
+    one that may name a person or a price; else its title, else "Lukket punkt"."""
+    return neutral or title or CLOSED_TITLE
 
 
 # --- plain eDoc ----------------------------------------------------------------------------
@@ -102,22 +111,26 @@ def _plain_item(entry: Any, index: int, closed_type: bool, origin: str | None) -
     fields: dict[str, Any] = {}
     if full_text.strip():
         fields = itemtext.item_fields(full_text.replace("\f", "\n"), origin=origin)
+    number = text(entry, "AgendaItemNumber") or fields.get("number") or str(index + 1)
     raw_title = text(document, "Title") if document is not None else None
     raw_title = raw_title or fields.get("title")
-    if not raw_title:
-        raise InvalidAgendaItem(f"eDoc agenda item {index + 1} has no title", source=origin)
-    title, case_type, closed = split_title(raw_title)
     publishing = (text(document, "PublishingType") or _PUBLIC) if document is not None else _PUBLIC
-    is_open = not (closed or closed_type or publishing.casefold() != _PUBLIC)
+    public = not closed_type and publishing.casefold() == _PUBLIC
+    if not public:
+        raw_title = _closed_title(raw_title, text(document, "NeutralTitle"))
+    if not raw_title:
+        raise InvalidAgendaItem(f"eDoc agenda item {number} has no title", source=origin)
+    title, case_type, closed = split_title(raw_title)
+    is_open = public and not closed
     attachments = _plain_attachments(document) or list(fields.get("attachments", ()))
     return {
-        "number": text(entry, "AgendaItemNumber") or fields.get("number") or str(index + 1),
+        "number": number,
         "title": title,
         "case_type": case_type or fields.get("case_type"),
         "case_number": fields.get("case_number"),
         "meeting_date": None,
         "sections": list(fields.get("sections", ())) if is_open else [],
-        "attachments": tuple(attachments),
+        "attachments": tuple(attachments) if is_open else (),
         "is_open": is_open,
     }
 
@@ -153,11 +166,16 @@ def _fujitsu(root: Any) -> list[dict[str, Any]]:
     drafts = []
     for element in children(elements, "AgendaElement") if elements is not None else ():
         handling = child(element, "HandlingItem")
-        raw_title = text(handling, "Title") if handling is not None else None
-        if not raw_title:
+        if handling is None:
             continue  # a break or a heading row in the agenda, not an item
+        raw_title = text(handling, "Title")
+        public = flag(text(element, "AccessIsPublic")) is not False
+        if not public:
+            raw_title = _closed_title(raw_title, text(handling, "NeutralTitle"))
+        if not raw_title:
+            continue  # an untitled open row: a break, as the importer reads it
         title, case_type, closed = split_title(raw_title)
-        is_open = not closed and flag(text(element, "AccessIsPublic")) is not False
+        is_open = public and not closed
         presentations = child(handling, "CasePresentations")
         blocks = fields_blocks(
             (
@@ -175,7 +193,7 @@ def _fujitsu(root: Any) -> list[dict[str, Any]]:
                 "case_type": case_type,
                 "case_number": text(handling, "CaseNumber"),
                 "sections": make_sections(blocks),
-                "attachments": tuple(_fujitsu_attachments(handling)),
+                "attachments": tuple(_fujitsu_attachments(handling)) if is_open else (),
                 "is_open": is_open,
             }
         )
@@ -187,7 +205,7 @@ def _fujitsu_attachments(handling: Any) -> list[Attachment]:
     out = []
     for attachment in children(listing, "Attachment") if listing is not None else ():
         title = text(attachment, "Title")
-        if title:
+        if title and _public_file(attachment):
             out.append(
                 Attachment(
                     title=title,
@@ -196,6 +214,15 @@ def _fujitsu_attachments(handling: Any) -> list[Attachment]:
                 )
             )
     return out
+
+
+def _public_file(attachment: Any) -> bool:
+    """Whether a file may be published: `AccessEnumName` "Public" (or `AccessName` "Offentlig");
+    a file that says neither is taken as its item's."""
+    enum = text(attachment, "AccessEnumName")
+    if enum is not None:
+        return enum.casefold() == "public"
+    return flag(text(attachment, "AccessName")) is not False
 
 
 def _date(value: str | None) -> Any:

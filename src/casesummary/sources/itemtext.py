@@ -1,9 +1,10 @@
 """One agenda item as text with its own headings (Slagelse's export, among others).
 
 The first line is the title ("JobFokus - … (B)"); a short header may follow with the number
-("7. <title>"), "Sagsnr.: …", "Dok.nr.: …", "Åbent"/"Lukket" and "Kompetence: <udvalg>". The
-body is split at lines that are known headings (Beslutningstema, Baggrund, Retligt grundlag,
-Indstilling, "Beslutning i <udvalg> den <dato>:", …); unknown short lines stay in the text.
+("7. <title>", "3.1. <title>"), "Sagsnr.: …", "Dok.nr.: …", "Åbent"/"Lukket" and "Kompetence:
+<udvalg>". The body is split at lines that are known headings (Beslutningstema, Baggrund,
+Retligt grundlag, Indstilling, "Beslutning i <udvalg> den <dato>:", …), also where the text
+follows on the heading's line; unknown short lines stay in the text.
 "Bilag" lists attachments. The decision heading's date is the meeting date.
 """
 
@@ -17,13 +18,17 @@ from casesummary.danish import guess_municipality, parse_danish_date
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, SectionKind, SourceFormat
 from casesummary.sources._build import make_item, make_sections
-from casesummary.sources._lines import blocks_and_attachments
+from casesummary.sources._lines import blocks_and_attachments, split_inline_headings
 from casesummary.sources._text import clean_line, split_title
 from casesummary.sources.headings import classify, is_known_heading
 
 NAMES = ("item-text",)
 
-_NUMBER_TITLE = re.compile(r"^(\d{1,4}[a-z]?)\.\s+(\S.{0,300})$")
+# "7. <title>", "7a. <title>", "3.1. <title>", "3.1 <title>" (eDoc writes "2.<tab><title>").
+_NUMBER_TITLE = re.compile(
+    r"^(\d{1,4}(?:\.\d{1,3})*[a-z]?)\.\s+([^\s\d].{0,300})$"
+    r"|^(\d{1,4}(?:\.\d{1,3})+[a-z]?)\s+([A-ZÆØÅ].{0,300})$"
+)
 _CASE_NUMBER = re.compile(r"^Sags?\s*nr\.?\s*:?\s*(\S.*)$", re.IGNORECASE)
 _DOC_NUMBER = re.compile(r"^Dok(?:ument)?\.?\s*nr\.?\s*:?\s*(\S.*)$", re.IGNORECASE)
 _OPENNESS = re.compile(r"^(Åbent|Åben|Lukket)(?:\s+punkt)?$", re.IGNORECASE)
@@ -89,7 +94,8 @@ def item_fields(data: str, *, origin: str | None) -> dict[str, Any]:
     """The AgendaItem fields one item's text gives (header, sections, attachments)."""
     lines = [clean_line(line) for line in data.splitlines()]
     fields, body = _header(lines, origin)
-    blocks, attachments = blocks_and_attachments(lines[body:], is_known_heading)
+    body_lines = split_inline_headings(lines[body:], is_known_heading, _CORE)
+    blocks, attachments = blocks_and_attachments(body_lines, is_known_heading)
     for heading, _, _ in blocks:
         if fields.get("meeting_date") is None and classify(heading) is SectionKind.DECISION:
             fields["meeting_date"] = parse_danish_date(heading)
@@ -121,8 +127,8 @@ def _header(lines: list[str], origin: str | None) -> tuple[dict[str, Any], int]:
                     fields.setdefault(name, value)
             continue
         if match := _NUMBER_TITLE.match(line):
-            fields.setdefault("number", match.group(1))
-            raw_title = raw_title or match.group(2)
+            fields.setdefault("number", match.group(1) or match.group(3))
+            raw_title = raw_title or match.group(2) or match.group(4)
         elif match := _CASE_NUMBER.match(line):
             fields.setdefault("case_number", match.group(1).strip())
         elif _DOC_NUMBER.match(line):

@@ -9,7 +9,10 @@ Resume, Indstilling/Beslutningspunkter/"Det indstilles", Beslutning(er), Sagsfre
 Sagsforløb, Økonomi, "… påtegning", all-capital headings ("BESLUTNINGSFORSLAG FRA DD"), and
 Bilag. Other short lines ("Baggrund", "Formål") are sub-headings and stay in the text. "Bilag"
 lists attachments: a line there that merely reads like a heading ("Indstilling" is also the name
-of an attachment) stays an attachment unless prose follows it.
+of an attachment) stays an attachment unless prose follows it. A heading may share its line with
+its text ("Beslutning: Godkendt."). Items are "Punkt 12: …", "Punkt 3.1: …", "PUNKT 3a. …" or
+"Punkt 4 - …". Text whose "Punkt" lines come with nothing else an agenda has (no header, case
+number, Bilag or agenda heading: a policy's numbered points) is refused, not read as items.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from casesummary.danish import guess_municipality, parse_danish_date
 from casesummary.exceptions import InvalidAgendaItem
@@ -30,7 +34,9 @@ from casesummary.sources._lines import (
     block_text,
     blocks_and_attachments,
     reflow,
+    split_inline_headings,
 )
+from casesummary.sources._supported import SUPPORTED
 from casesummary.sources._text import (
     clean_line,
     split_title,
@@ -44,8 +50,12 @@ from casesummary.sources.headings import (
 
 NAMES = ("minutes-text",)
 
-_PUNKT = re.compile(r"^Punkt\s+(\d{1,4}[a-zA-Z]?)\s*[:.]\s*(\S.*)$")
-_ANY_PUNKT = re.compile(r"^[ \t]*Punkt[ \t]+\d{1,4}[a-zA-Z]?[ \t]*[:.][ \t]*\S", re.MULTILINE)
+# "Punkt 12: …", "PUNKT 3a. …", "Punkt 3.1: …", "Punkt 4 - …": the number, then ":", a full
+# stop before a space, or a dash between spaces.
+_NUMBER = r"\d{1,4}(?:\.\d{1,3})*[a-zA-Z]?"
+_SEPARATOR = r"(?:[ \t]*:|\.(?=[ \t])|[ \t]+[-–](?=[ \t]+\D))"
+_PUNKT = re.compile(rf"^(?:Punkt|PUNKT)\s+({_NUMBER}){_SEPARATOR}\s*(\S.*)$")
+_ANY_PUNKT = re.compile(rf"^[ \t]*(?:Punkt|PUNKT)[ \t]+{_NUMBER}{_SEPARATOR}[ \t]*\S", re.MULTILINE)
 _TOC_ENTRY = re.compile(r"^(.*?\S)\s*\.{3,}\s*\d{1,4}$")
 _CASE_NUMBER = re.compile(r"^(?=[^ ]*\d)[0-9A-ZÆØÅa-zæøå][0-9A-ZÆØÅa-zæøå.\-/]{3,40}$")
 _CASE_FIELD = re.compile(r"^Sags?\s*nr\.?\s*:?\s*(\S+)", re.IGNORECASE)
@@ -54,7 +64,11 @@ _TITLE_LINE = re.compile(
     r"^(?:REFERAT|DAGSORDEN|Referat|Dagsorden)\s*[:\-–]?\s+(.+?)"
     r"(?:\s+\d{4}\s*-\s*\d{4})?(?:\s+(?:d\.|den)\s+(\S+))?$"
 )
-_FIELD = re.compile(r"^(Mødedato|Mødested|Udvalg|Dato|Sted)\s*:?\s+(.+)$")
+_FIELD = re.compile(
+    r"^(Mødedato|Mødetidspunkt|Tidspunkt|Mødested|Mødelokale|Udvalg|Dato|Sted)\s*:?\s+(.+)$"
+)
+# "Dagsorden for Økonomiudvalget", "Referat af mødet i Teknisk Udvalg": the committee follows.
+_COMMITTEE_LEAD = re.compile(r"^(?:(?:for|til|fra|af)\s+)?(?:(?:det\s+)?møde(?:t)?\s+i\s+)?", re.I)
 
 _KINDS = frozenset(
     {
@@ -134,10 +148,21 @@ def parse_lines(
     preamble = [line.lstrip(HEADING_MARK) for line in lines[: starts[0]] if line != GAP_MARK]
     committee, meeting_date, place = _header(preamble)
     toc = [m.group(1) for m in map(_TOC_ENTRY.match, preamble) if m]
-    items = []
+    drafts = []
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(lines)
-        fields = _item(lines, start, end, toc, width)
+        drafts.append(_item(lines, start, end, toc, width))
+    if not (committee or meeting_date or place) and not any(map(_agenda_like, drafts)):
+        kind = "a PDF" if source_format is SourceFormat.FIRSTAGENDA_PDF else "text"
+        raise InvalidAgendaItem(
+            f"{kind} with 'Punkt N:' lines but nothing else an agenda has (no Dagsorden/Referat "
+            "header or Mødedato, no case numbers or Bilag, no headings such as Indstilling or "
+            f"Beslutning): another kind of document. Supported: {SUPPORTED}",
+            source=origin,
+            line=starts[0] + 1,
+        )
+    items = []
+    for fields in drafts:
         fields.update(
             source_format=source_format,
             municipality=municipality,
@@ -149,6 +174,14 @@ def parse_lines(
     return items
 
 
+def _agenda_like(fields: dict[str, Any]) -> bool:
+    """An item with a case number, a Bilag list or a section under an agenda's own heading."""
+    return bool(fields["case_number"] or fields["attachments"]) or any(
+        classify(s.heading) is not SectionKind.OTHER or is_known_other(s.heading)
+        for s in fields["sections"]
+    )
+
+
 def _header(lines: Sequence[str]) -> tuple[str | None, date | None, str | None]:
     committee: str | None = None
     meeting_date: date | None = None
@@ -156,16 +189,16 @@ def _header(lines: Sequence[str]) -> tuple[str | None, date | None, str | None]:
     for line in lines:
         title = _TITLE_LINE.match(line)
         if title and committee is None:
-            committee = title.group(1).strip() or None
+            committee = _COMMITTEE_LEAD.sub("", title.group(1)).strip() or None
             if title.group(2):
                 meeting_date = meeting_date or parse_danish_date(title.group(2))
             continue
         field = _FIELD.match(line)
         if field:
             name, value = field.group(1), field.group(2).strip()
-            if name in ("Mødedato", "Dato"):
+            if name in ("Mødedato", "Mødetidspunkt", "Tidspunkt", "Dato"):
                 meeting_date = parse_danish_date(value) or meeting_date
-            elif name in ("Mødested", "Sted"):
+            elif name in ("Mødested", "Mødelokale", "Sted"):
                 place = place or value
             else:
                 committee = committee or value
@@ -225,7 +258,7 @@ def _joined(title: str, more: Sequence[str]) -> str:
 
 def _item(
     lines: Sequence[str], start: int, end: int, toc: Sequence[str], width: int | None
-) -> dict[str, object]:
+) -> dict[str, Any]:
     match = _PUNKT.match(lines[start])
     assert match is not None
     number = match.group(1)
@@ -233,7 +266,8 @@ def _item(
     title, case_type, closed = split_title(raw_title)
     # "Sagsnr.: 12/345 Dok.nr.: 67/890 Lukket" on the case-number line closes the item too.
     closed = closed or bool(case_number and _CLOSED_FIELD.search(lines[body - 1]))
-    blocks, attachments = blocks_and_attachments(lines[body:end], is_heading)
+    body_lines = split_inline_headings(lines[body:end], is_heading, _KINDS)
+    blocks, attachments = blocks_and_attachments(body_lines, is_heading)
     blocks = _fold_recommendation_lead(_close_at_gaps(blocks))
     if width:
         blocks = [

@@ -7,9 +7,11 @@ imported only when a PDF is read.
 
 The text is then laid out as FirstAgenda prints it, so `minutes.parse_lines` reads it: running
 headers and footers (a line that recurs at the top or bottom of most pages, or whose number
-follows the page number) are removed, words hyphenated at line ends are joined
-(`_hyphens`), and each section's lines are reflowed into paragraphs. A PDF without a text layer,
-an encrypted one and a truncated or damaged one are each a typed error that says so.
+follows the page number; in a PDF of one or two pages only the page number) are removed, words
+hyphenated at line ends are joined (`_hyphens`; across a page break too, where PDFium joins the
+page's last line to its footer), and each section's lines are reflowed into paragraphs. A PDF
+without a text layer, an encrypted one and a truncated or damaged one are each a typed error
+that says so.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from casesummary.item import AgendaItem, SourceFormat
 from casesummary.sources import _hyphens, minutes
 from casesummary.sources._input import PdfInput
 from casesummary.sources._lines import GAP_MARK, HEADING_MARK
+from casesummary.sources._supported import SUPPORTED
 from casesummary.sources._text import clean_text
 
 NAMES = ("firstagenda-pdf",)
@@ -39,6 +42,8 @@ _PAGE_NUMBER = re.compile(
 _STYLED = 110
 #: Positions a running header or footer can take: the first two and the last two lines.
 _EDGE = 2
+#: More lines of text than this between a hyphen and what PDFium joined to it: not the next line.
+_FAR_JUMP = 3.0
 
 
 def detect(data: object) -> bool:
@@ -61,9 +66,12 @@ def parse(data: object, *, origin: str | None, municipality: str | None) -> list
     vocabulary = _hyphens.Vocabulary(lines)
     lines = _hyphens.join_line_ends(lines, vocabulary)
     if not minutes.detect("\n".join(lines)):
+        first = next((ln.lstrip(HEADING_MARK) for ln in lines if ln != GAP_MARK), "")
+        titled = f" (it begins {first[:80]!r})" if first else ""
         raise InvalidAgendaItem(
-            "a PDF with a text layer but no 'Punkt N: <title>' items: not a FirstAgenda "
-            "agenda or minutes (other PDFs can be read by a source plugin)",
+            f"a PDF with a text layer but no 'Punkt N: <title>' items{titled}: not a "
+            "FirstAgenda agenda or minutes (other PDFs can be read by a source plugin). "
+            f"Supported: {SUPPORTED}",
             source=origin,
         )
     return minutes.parse_lines(
@@ -146,9 +154,14 @@ def _read_page(page: Any) -> list[Line]:
         # PDFium marks a hyphen it found at a line end as U+FFFE here (U+0002 elsewhere).
         cleaned_lines = clean_text(text.replace("\ufffe", _hyphens.SOFT)).split("\n")
         for raw_line, dirty in zip(text.split("\n"), cleaned_lines, strict=True):
-            cleaned = dirty.strip(" \r")
-            if cleaned and (len(cleaned) > 3 or any(c.isalnum() for c in cleaned)):
-                first = start + (len(raw_line) - len(raw_line.lstrip()))
+            parts = [(raw_line, dirty, start)]
+            if "\ufffe" in raw_line:
+                parts = _unjoined(handle, raw_line, start)
+            for raw_part, dirty_part, offset in parts:
+                cleaned = dirty_part.strip(" \r")
+                if not cleaned or (len(cleaned) <= 3 and not any(c.isalnum() for c in cleaned)):
+                    continue
+                first = offset + (len(raw_part) - len(raw_part.lstrip()))
                 pdfium_c.FPDFText_GetCharOrigin(handle, first, x, y)
                 if len(cleaned) > _STYLED or cleaned[-1] in ".,;":  # prose: style decides nothing
                     out.append(Line(cleaned, 0.0, 0, y.value))
@@ -164,6 +177,38 @@ def _read_page(page: Any) -> list[Line]:
     finally:
         textpage.close()
         page.close()
+
+
+def _unjoined(handle: Any, raw_line: str, start: int) -> list[tuple[str, str, int]]:
+    """A line PDFium joined at a hyphen, split again where the text after the hyphen stands far
+    below it: the page's last body line ends in "mer-" and the footer came next ("Side 3 af 4"),
+    so the word goes on at the top of the next page and the footer stays a line of its own.
+    Returns (raw text, cleaned text, offset of its first character) per part."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    x, y = ctypes.c_double(), ctypes.c_double()
+    parts: list[tuple[str, str, int]] = []
+    begin = 0
+    for position, char in enumerate(raw_line):
+        if char != "\ufffe" or position == 0 or position + 1 >= len(raw_line):
+            continue
+        pdfium_c.FPDFText_GetCharOrigin(handle, start + position - 1, x, y)
+        before = y.value
+        size = float(pdfium_c.FPDFText_GetFontSize(handle, start + position - 1)) or 10.0
+        pdfium_c.FPDFText_GetCharOrigin(handle, start + position + 1, x, y)
+        if abs(before - y.value) > _FAR_JUMP * size:
+            head = raw_line[begin:position]
+            parts.append((head, _clean_part(head) + "-", start + begin))
+            begin = position + 1
+    tail = raw_line[begin:]
+    parts.append((tail, _clean_part(tail), start + begin))
+    return parts
+
+
+def _clean_part(raw: str) -> str:
+    return clean_text(raw.replace("\ufffe", _hyphens.SOFT))
 
 
 def _marked(pages: Sequence[Sequence[Line]]) -> list[str]:
@@ -264,10 +309,11 @@ def running_lines(pages: Sequence[Sequence[str]]) -> list[set[int]]:
 
     A line at one of the first or last two positions of a page is running when the same line
     stands at that position on at least half the pages (and three), or when it is a page number,
-    or when, with its digits masked, it recurs there and its number follows the page number.
+    or when, with its digits masked, it recurs there and its number follows the page number. In
+    a PDF of one or two pages only the page numbers are known to be running.
     """
     if len(pages) < 3:
-        return [set() for _ in pages]
+        return [_page_numbers(page, number) for number, page in enumerate(pages, start=1)]
     threshold = max(3, (len(pages) + 1) // 2)
     exact: Counter[tuple[int, str]] = Counter()
     masked: dict[tuple[int, str], list[tuple[int, str]]] = defaultdict(list)
@@ -283,6 +329,17 @@ def running_lines(pages: Sequence[Sequence[str]]) -> list[set[int]]:
         {_index(page, position) for position, line in _edges(page) if (position, line) in running}
         for page in pages
     ]
+
+
+def _page_numbers(page: Sequence[str], number: int) -> set[int]:
+    """The edge lines of a page in a one- or two-page PDF that are its page number ("Side 1 af
+    2", "- 2 -"): too few pages to see a line recur, but such a line is never item text."""
+    out = set()
+    for position, line in _edges(page):
+        digits = _DIGITS.findall(line)
+        if _PAGE_NUMBER.match(line) and digits and int(digits[0]) == number:
+            out.add(_index(page, position))
+    return out
 
 
 def _edges(page: Sequence[str]) -> list[tuple[int, str]]:

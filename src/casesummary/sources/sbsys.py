@@ -10,18 +10,28 @@
   (`Åbent`, `Overskrift`, the text in `Indhold`, the files in `Bilagsliste/Bilag` with
   `Navn`, `BilagID`, `BilagUrl`, `MaaPubliceres`).
 
-Element names are matched without their namespace. A closed item (`IsPublic`/`Åbent` false)
-loads with its title only: the export's own rule is that its text is not published.
+Element names are matched without their namespace. Items come in agenda order (by number, when
+the export numbers every item). A closed item (`IsPublic`/`Åbent` false) loads with its title
+only, without its text or its files' names: the export's own rule is that they are not
+published; a closed item without a title is "Lukket punkt".
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from casesummary.danish import guess_municipality, parse_danish_date
 from casesummary.exceptions import InvalidAgendaItem
 from casesummary.item import AgendaItem, Attachment, SectionKind, SourceFormat
-from casesummary.sources._build import body_blocks, fields_blocks, make_item, make_sections
+from casesummary.sources._build import (
+    CLOSED_TITLE,
+    body_blocks,
+    fields_blocks,
+    in_agenda_order,
+    make_item,
+    make_sections,
+)
 from casesummary.sources._text import split_title
 from casesummary.sources._xml import (
     XmlInput,
@@ -76,10 +86,12 @@ def parse(data: object, *, origin: str | None, municipality: str | None) -> list
         raise InvalidAgendaItem("expected SBSYS XML", source=origin)
     if data.root_name == "Publication":
         drafts = [
-            d for agenda in children(child(data.root, "Agendas"), "Agenda") for d in _agenda(agenda)
+            d
+            for agenda in children(child(data.root, "Agendas"), "Agenda")
+            for d in _numbered(_agenda(agenda, origin))
         ]
     elif data.root_name == "Dagsorden":
-        drafts = _dagsorden(data.root)
+        drafts = _numbered(_dagsorden(data.root, origin))
     else:
         raise InvalidAgendaItem(
             f"not SBSYS XML: the root element is <{data.root_name}>", source=origin
@@ -96,10 +108,31 @@ def parse(data: object, *, origin: str | None, municipality: str | None) -> list
     return items
 
 
+def _numbered(drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """In agenda order when the export numbers every item; an unnumbered item is numbered by
+    its place in the export."""
+    drafts = in_agenda_order(drafts)
+    for draft in drafts:
+        position = draft.pop("position")
+        draft["number"] = draft["number"] or position
+    return drafts
+
+
+def _untitled(number: str, is_open: bool, has_text: bool, origin: str | None) -> str | None:
+    """The title of an item the export gives none: "Lukket punkt" for a closed one, none (the
+    row is blank and left out) for an open one without text; open text without a title is an
+    error, not text to drop."""
+    if not is_open:
+        return CLOSED_TITLE
+    if has_text:
+        raise InvalidAgendaItem(f"SBSYS agenda item {number} has text but no title", source=origin)
+    return None
+
+
 # --- <Publication> -------------------------------------------------------------------------
 
 
-def _agenda(agenda: Any) -> list[dict[str, Any]]:
+def _agenda(agenda: Any, origin: str | None) -> list[dict[str, Any]]:
     meeting = child(agenda, "Meeting")
     common = {
         "committee": text(agenda, "Committee", "Name") or text(agenda, "Name"),
@@ -109,18 +142,23 @@ def _agenda(agenda: Any) -> list[dict[str, Any]]:
     items = child(agenda, "Items")
     out = []
     for index, item in enumerate(children(items, "Item") if items is not None else ()):
+        number = text(item, "Number")
+        public = flag(text(item, "IsPublic")) is not False
+        fields = child(item, "Fields")
+        ordered = sorted(
+            children(fields, "ItemField") if fields is not None else (),
+            key=lambda f: _int(text(f, "Index")),
+        )
         raw_title = text(item, "Caption") or text(item, "Title") or text(item, "Case", "Title")
         if not raw_title:
-            continue
+            has_text = any(raw_text(child(f, "Content")).strip() for f in ordered)
+            raw_title = _untitled(number or str(index + 1), public, has_text, origin)
+            if raw_title is None:
+                continue
         title, case_type, closed = split_title(raw_title)
-        is_open = flag(text(item, "IsPublic")) is not False and not closed
+        is_open = public and not closed
         blocks = []
         if is_open:
-            fields = child(item, "Fields")
-            ordered = sorted(
-                children(fields, "ItemField") if fields is not None else (),
-                key=lambda f: _int(text(f, "Index")),
-            )
             blocks = fields_blocks(
                 (text(field, "Caption"), raw_text(child(field, "Content")), None)
                 for field in ordered
@@ -129,12 +167,14 @@ def _agenda(agenda: Any) -> list[dict[str, Any]]:
         out.append(
             {
                 **common,
-                "number": text(item, "Number") or str(index + 1),
+                "number": number,
+                "position": str(index + 1),
                 "title": title,
                 "case_type": case_type,
                 "case_number": case if case and case != "-" else None,
                 "sections": make_sections(blocks),
-                "attachments": tuple(_enclosures(item)),
+                # A closed item is published with its title only: its files' names too are not.
+                "attachments": tuple(_enclosures(item)) if is_open else (),
                 "is_open": is_open,
             }
         )
@@ -160,7 +200,7 @@ def _enclosures(item: Any) -> list[Attachment]:
 # --- <Dagsorden> ---------------------------------------------------------------------------
 
 
-def _dagsorden(root: Any) -> list[dict[str, Any]]:
+def _dagsorden(root: Any, origin: str | None) -> list[dict[str, Any]]:
     meeting = child(root, "Møde")
     when = " ".join(v for v in (attribute(meeting, "Mødedato"), attribute(meeting, "Mødetid")) if v)
     common = {
@@ -174,33 +214,36 @@ def _dagsorden(root: Any) -> list[dict[str, Any]]:
     closed_agenda = flag(attribute(root, "Åben", "Aaben")) is False
     out = []
     for index, point in enumerate(children(child(root, "Dagsordenpunkter"), "Dagsordenpunkt")):
-        raw_title = text(point, "Overskrift") or attribute(point, "Overskrift", "Titel")
-        if not raw_title:
-            continue
-        title, case_type, closed = split_title(raw_title)
-        is_open = not (
-            closed or closed_agenda or flag(attribute(point, "Åbent", "Åben", "Aabent")) is False
-        )
-        blocks = []
-        if is_open:
-            for content in children(point, "Indhold"):
-                blocks += _indhold(content)
         number = (
             attribute(point, "Nummer", "Punktnummer", "Nr", "Punktnr")
             or text(point, "Nummer")
             or text(point, "Punktnummer")
-            or str(index + 1)
         )
+        access = flag(attribute(point, "Åbent", "Åben", "Aabent"))
+        public = not closed_agenda and access is not False
+        raw_title = text(point, "Overskrift") or attribute(point, "Overskrift", "Titel")
+        if not raw_title:
+            has_text = any(raw_text(content).strip() for content in children(point, "Indhold"))
+            raw_title = _untitled(number or str(index + 1), public, has_text, origin)
+            if raw_title is None:
+                continue
+        title, case_type, closed = split_title(raw_title)
+        is_open = public and not closed
+        blocks = []
+        if is_open:
+            for content in children(point, "Indhold"):
+                blocks += _indhold(content)
         out.append(
             {
                 **common,
                 "number": number,
+                "position": str(index + 1),
                 "title": title,
                 "case_type": case_type,
                 "case_number": attribute(point, "Sagsnummer", "Sagsnr")
                 or text(point, "Sagsnummer"),
                 "sections": make_sections(blocks),
-                "attachments": tuple(_bilag(point)),
+                "attachments": tuple(_bilag(point)) if is_open else (),
                 "is_open": is_open,
             }
         )
@@ -214,10 +257,22 @@ def _indhold(content: Any) -> list[tuple[str, str, SectionKind | None]]:
     if fields and all(local_name(c).lower() not in _HTML_TAGS for c in fields):
         blocks = []
         for field in fields:
-            name = attribute(field, "Overskrift", "Titel", "Navn") or local_name(field)
+            name = attribute(field, "Overskrift", "Titel", "Navn") or _spelled(local_name(field))
             blocks += body_blocks(name, _inner(field))
         return blocks
     return body_blocks(heading, _inner(content))
+
+
+_CAMEL = re.compile(r"(?<=[a-zæøå])(?=[A-ZÆØÅ])")
+
+
+def _spelled(name: str) -> str:
+    """An element name as the heading it stands for: "Økonomiske_konsekvenser" and
+    "ØkonomiskeKonsekvenser" are "Økonomiske konsekvenser" (XML names hold no spaces)."""
+    words = _CAMEL.sub(" ", name.replace("_", " ").replace("-", " ")).split()
+    if not words:
+        return name
+    return " ".join([words[0], *(w.lower() if w[1:].islower() else w for w in words[1:])])
 
 
 def _inner(element: Any) -> str:

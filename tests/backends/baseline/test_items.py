@@ -53,8 +53,14 @@ def _seed_items() -> list[AgendaItem]:
 def _real_items() -> list[AgendaItem]:
     """Every item of the shared real documents, one per publishing format (tests/data/real)."""
     items: list[AgendaItem] = []
+    loaded = 0
     for path in sorted((DATA / "real").iterdir()):
-        items += load_items(path)
+        try:
+            items += load_items(path)
+        except CaseSummaryError:
+            continue  # the near misses beside the formats (a manifest, a print rendering)
+        loaded += 1
+    assert loaded >= 7, "every publishing format's real samples load"
     return items
 
 
