@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from casesummary.prompt import load_prompt
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -78,4 +80,4 @@ def test_installed_wheel_finds_its_own_prompts(wheel: Path, tmp_path: Path) -> N
     ).stdout.splitlines()
     assert out[0].startswith(str(target))
     assert out[1].startswith(str(target))
-    assert out[2].split()[0] == "1.0.0"
+    assert out[2].split()[0] == load_prompt("summary").version  # the checkout's latest release

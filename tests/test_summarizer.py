@@ -76,7 +76,7 @@ def test_build_request_carries_everything_a_backend_needs() -> None:
     assert request.json_schema == answer_schema(taxonomy)
     assert request.parameters == prompt.parameters
     assert request.schema_name == "prompt_result"
-    assert (request.prompt_id, request.prompt_version) == ("summary", "1.0.0")
+    assert (request.prompt_id, request.prompt_version) == ("summary", prompt.version)
     assert request.prompt_fingerprint == prompt.fingerprint(taxonomy)
     assert (request.item, request.taxonomy, request.repeat) == (item, taxonomy, 2)
 
@@ -96,7 +96,7 @@ def test_valid_first_answer_with_complete_provenance() -> None:
     assert "kunstig intelligens" in result.disclosure
     p = result.provenance
     prompt = load_prompt()
-    assert (p.prompt_id, p.prompt_version) == ("summary", "1.0.0")
+    assert (p.prompt_id, p.prompt_version) == ("summary", prompt.version)
     assert p.prompt_fingerprint == prompt.fingerprint(load_taxonomy())
     assert (p.backend, p.model) == ("fake", "fake-model-2026")
     assert p.parameters == prompt.parameters

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from casesummary.cli import main
+from casesummary.prompt import load_prompt
 from casesummary.result import EXTRACTIVE_DISCLOSURE, CaseSummary
 
 CLI = Path(sys.executable).parent / "casesummary"
@@ -59,7 +60,7 @@ def test_prints_the_prompt_resultater_block(
     assert len(cons) == 3
     assert all(line.startswith("  • ") for line in pros + cons)
     assert EXTRACTIVE_DISCLOSURE in lines
-    assert lines[-1].startswith("[summary@1.0.0 · baseline/")
+    assert lines[-1].startswith(f"[{load_prompt().spec} · baseline/")
     # the baseline notice goes to stderr, in one line, saying how to choose a model
     assert err.count("\n") == 1
     assert "--backend" in err
