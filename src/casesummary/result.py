@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal, get_origin
 from annotated_types import MaxLen, MinLen
 from pydantic import BaseModel, ConfigDict, Field
 
+from casesummary.exceptions import UserError
+
 
 @dataclass(frozen=True)
 class AnswerPart:
@@ -87,6 +89,11 @@ EXTRACTIVE_DISCLOSURE = (
 REVIEWED_DISCLOSURE = (
     "Denne tekst er genereret med kunstig intelligens ud fra dagsordenspunktet og er "
     "gennemgået af en redaktør, der har det redaktionelle ansvar."
+)
+#: An approved extract (offline baseline): still no language model, now with a responsible editor.
+REVIEWED_EXTRACTIVE_DISCLOSURE = (
+    "Denne tekst er sammensat automatisk af uddrag fra dagsordenspunktet uden brug af en "
+    "sprogmodel og er gennemgået af en redaktør, der har det redaktionelle ansvar."
 )
 
 
@@ -168,13 +175,31 @@ class CaseSummary(PromptResult):
         return cls(**answer.model_dump(), provenance=provenance, disclosure=disclosure)
 
     def approved(self, reviewer: str, at: datetime) -> CaseSummary:
-        """A copy marked as reviewed by a person who holds editorial responsibility."""
-        return self.model_copy(
-            update={
-                "review": Review(status="approved", reviewer=reviewer, reviewed_at=at),
-                "disclosure": REVIEWED_DISCLOSURE,
-            }
-        )
+        """A copy marked as approved by a person who holds editorial responsibility.
+
+        The disclosure says so, and still says how the text was made (by a model, or extracted
+        without one). `reviewer` must name someone; `at` must carry its time zone.
+        """
+        review = _review("approved", reviewer, at)
+        extractive = self.provenance.extractive
+        disclosure = REVIEWED_EXTRACTIVE_DISCLOSURE if extractive else REVIEWED_DISCLOSURE
+        return self.model_copy(update={"review": review, "disclosure": disclosure})
+
+    def rejected(self, reviewer: str, at: datetime) -> CaseSummary:
+        """A copy marked as rejected by `reviewer` at `at`: nobody vouches for it, so its
+        disclosure is the unreviewed one again."""
+        review = _review("rejected", reviewer, at)
+        disclosure = EXTRACTIVE_DISCLOSURE if self.provenance.extractive else AI_DISCLOSURE
+        return self.model_copy(update={"review": review, "disclosure": disclosure})
+
+
+def _review(status: Literal["approved", "rejected"], reviewer: str, at: datetime) -> Review:
+    """A checked review: a named reviewer and a time that says its zone (UserError otherwise)."""
+    if not isinstance(reviewer, str) or not reviewer.strip():
+        raise UserError(f"a review needs a reviewer's name, not {reviewer!r}")
+    if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
+        raise UserError(f"a review time needs a time zone (e.g. datetime.now(UTC)), not {at!r}")
+    return Review(status=status, reviewer=reviewer.strip(), reviewed_at=at)
 
 
 class SummaryFailure(BaseModel):
