@@ -102,12 +102,12 @@ def _markdown(view: dict[str, Any]) -> str:
         "",
         "## Cases",
         "",
-        "| case | status | pass rate | " + " | ".join(_md(n) for n in names) + " |",
+        _md_row(["case", "status", "pass rate", *(_md(n) for n in names)]),
         "|---|---|---:|" + "---:|" * len(names),
     ]
     for case in view["cases"]:
-        values = " | ".join(case["metric_values"][n] for n in names)
-        lines.append(f"| {_md(case['id'])} | {case['status']} | {case['pass_rate']} | {values} |")
+        values = [case["metric_values"][n] for n in names]
+        lines.append(_md_row([_md(case["id"]), case["status"], case["pass_rate"], *values]))
     if view["skipped"]:
         lines += ["", "## Skipped", ""]
         lines += [f"- {_md(c['id'])}: {_md(c['reason'])}" for c in view["skipped"]]
@@ -116,6 +116,11 @@ def _markdown(view: dict[str, Any]) -> str:
         lines += ["", "## Failures", ""]
         lines += [f"- {_md(case_id)}: {_md(error)}" for case_id, error in failures]
     return "\n".join(lines) + "\n"
+
+
+def _md_row(cells: list[str]) -> str:
+    """One Markdown table row: as many cells as given, even when a run has no metric columns."""
+    return "| " + " | ".join(cells) + " |"
 
 
 def _md(text: object) -> str:
