@@ -225,6 +225,16 @@ def test_unreadable_input_is_exit_2(capsys: pytest.CaptureFixture[str], tmp_path
         assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("command", ["summarize", "parse"])
+def test_a_url_is_named_as_given(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    url = "https://dagsordener.invalid/api/agenda/dagsorden/123.json"
+    code, out, err = run(capsys, command, url)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert url in err
+
+
 def test_backend_failure_is_one_line_exit_1(
     capsys: pytest.CaptureFixture[str], odense: Path, tmp_path: Path
 ) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
@@ -18,7 +17,7 @@ from casesummary.sources import load_items
 @click.option("--municipality", metavar="NAME", help="The municipality, if the file does not say.")
 def command(file: str, as_json: bool, municipality: str | None) -> None:
     """Parse FILE (portal JSON, meeting JSON, minutes or item text; '-' reads stdin)."""
-    source: Path | bytes = sys.stdin.buffer.read() if file == "-" else Path(file)
+    source: str | bytes = sys.stdin.buffer.read() if file == "-" else file
     items = load_items(source, municipality=municipality)
     if as_json:
         payload = [item.model_dump(mode="json") for item in items]

@@ -19,7 +19,7 @@ SKIP_REASONS = {"closed": "lukket punkt", "empty": "ingen tekst"}
 
 
 @click.command(name="summarize")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", metavar="FILE")
 @click.option(
     "--backend",
     "backend_spec",
@@ -43,7 +43,7 @@ SKIP_REASONS = {"closed": "lukket punkt", "empty": "ingen tekst"}
     help="Items of a meeting summarised at once.",
 )
 def command(
-    file: Path,
+    file: str,
     backend_spec: str | None,
     prompt_spec: str | None,
     taxonomy_file: Path | None,

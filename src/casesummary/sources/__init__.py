@@ -37,6 +37,10 @@ Source = Path | str | bytes | dict[str, Any]
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _PATH_SUFFIXES = (".json", ".txt", ".html", ".htm", ".text")
 _MAX_PATH = 4096
+#: A one-line string ending like a file name ("meeting.jsn", "referat 2026.pdf") names a file.
+_FILE_NAME = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
+#: "https://…": named as given in messages (a Path would fold "//" into "/").
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 class FormatModule(Protocol):
@@ -107,12 +111,12 @@ def _decode(source: object) -> tuple[str, object]:
     if isinstance(source, dict):
         return "<dict>", source
     if isinstance(source, Path):
-        return str(source), _from_bytes(_read(source), str(source))
+        return str(source), _from_bytes(_read(source, str(source)), str(source))
     if isinstance(source, bytes | bytearray):
         return "<bytes>", _from_bytes(bytes(source), "<bytes>")
     if isinstance(source, str):
         if _looks_like_path(source):
-            return source, _from_bytes(_read(Path(source)), source)
+            return source, _from_bytes(_read(Path(source), source), source)
         return "<string>", _from_text(source, "<string>")
     raise InvalidAgendaItem(
         f"expected a path, text, bytes or a dict, got {type(source).__name__}", source="<input>"
@@ -126,24 +130,31 @@ def _looks_like_path(text: str) -> bool:
     stripped = text.strip()
     if not stripped or stripped[0] in "{[<":
         return False
-    if stripped.lower().endswith(_PATH_SUFFIXES):
+    if stripped.lower().endswith(_PATH_SUFFIXES) or _FILE_NAME.search(stripped):
         return True
+    if not any(c.isspace() for c in stripped) and ("/" in stripped or "\\" in stripped):
+        return True  # a path without a suffix ("exports/punkt"); item text has spaces
     try:
         return Path(text).is_file()
     except (OSError, ValueError):
         return False
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, origin: str) -> bytes:
+    """The file's bytes; errors name it as the caller wrote it (`origin`)."""
     try:
         return path.read_bytes()
     except FileNotFoundError as exc:
-        raise InvalidAgendaItem("no such file", source=path) from exc
+        if _URL.match(origin):
+            raise InvalidAgendaItem(
+                "no such file (a URL is not read: download it and pass the file)", source=origin
+            ) from exc
+        raise InvalidAgendaItem("no such file", source=origin) from exc
     except IsADirectoryError as exc:
-        raise InvalidAgendaItem("is a directory, not a file", source=path) from exc
+        raise InvalidAgendaItem("is a directory, not a file", source=origin) from exc
     except OSError as exc:
         raise InvalidAgendaItem(
-            f"cannot read the file: {exc.strerror or exc}", source=path
+            f"cannot read the file: {exc.strerror or exc}", source=origin
         ) from exc
 
 
