@@ -282,6 +282,23 @@ def test_summarize_many_reports_skipped_items_as_failures() -> None:
     assert len(backend.calls) == 1
 
 
+def test_a_large_item_is_summarised_and_every_failure_is_typed() -> None:
+    """Over 1,000,000 characters (more than the tokenizer takes at once): budgeted, not a crash."""
+    text = " ".join(f"Udgiften til aktivitet {n} er {n * 1000} kr. i 2026." for n in range(25_000))
+    assert len(text) > 1_000_000
+    big = make_item(
+        "Budget 2026", sections=(Section(heading="Bilag", kind=SectionKind.OTHER, text=text),)
+    )
+    valid = FunctionBackend(lambda r: good_answer())
+    invalid = FunctionBackend(lambda r: bad_answer())
+    ok, failed = [summarize_many([big], backend=b, max_reasks=0)[0] for b in (valid, invalid)]
+    assert isinstance(ok, CaseSummary)
+    prompt_text = valid.calls[0].messages[-1].content
+    assert len(prompt_text) < 60_000  # within the prompt's token budget
+    assert isinstance(failed, SummaryFailure)
+    assert failed.error_type == "OutputValidationError"
+
+
 def test_progress_is_called_as_each_item_finishes() -> None:
     items = [make_item(f"Punkt {n}") for n in range(5)]
     calls: list[tuple[int, int]] = []

@@ -225,6 +225,33 @@ def test_unreadable_input_is_exit_2(capsys: pytest.CaptureFixture[str], tmp_path
         assert "Traceback" not in err
 
 
+def large_item(source: Path, dest: Path) -> Path:
+    """The Odense item with a table of 12,000 rows appended to its HTML (over 1.3 M characters),
+    as portals publish budget annexes."""
+    data = json.loads(source.read_text(encoding="utf-8"))
+    rows = "".join(
+        f"<tr><td>Aktivitet {n}</td><td>Udgiften til aktivitet {n} er {n * 1000} kr. i 2026 "
+        "og dækkes af rammen</td></tr>"
+        for n in range(12_000)
+    )
+    field = data["Felter"][0]
+    field["Html"] = field["Html"].replace(
+        "</div></div>", f"<h3>Bilag: udgifter</h3><table>{rows}</table></div></div>"
+    )
+    assert len(field["Html"]) > 1_000_000
+    dest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return dest
+
+
+def test_a_large_item_is_budgeted_and_summarised(
+    capsys: pytest.CaptureFixture[str], odense: Path, tmp_path: Path
+) -> None:
+    big = large_item(odense, tmp_path / "stor.json")
+    code, out, err = run(capsys, "summarize", big, "--json", "--backend", "baseline")
+    assert code == 0, err
+    assert CaseSummary.model_validate_json(out).question.endswith("?")
+
+
 @pytest.mark.parametrize("command", ["summarize", "parse"])
 def test_a_url_is_named_as_given(capsys: pytest.CaptureFixture[str], command: str) -> None:
     url = "https://dagsordener.invalid/api/agenda/dagsorden/123.json"
