@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -244,3 +245,66 @@ def test_a_killed_run_resumes_without_asking_again(
     pairs = [(r["case_id"], r["repeat"]) for r in final]
     assert len(pairs) == len(set(pairs)) == len(cases) * 2
     assert final[: len(before)] == before
+
+
+def _outputs(run_dir: Path) -> dict[object, object]:
+    return {r["case_id"]: r["output"] for r in _results(run_dir)}
+
+
+def test_an_edited_expected_answer_is_not_served_from_the_cache(
+    tmp_path: Path, golden_dir: Path, cases: list[GoldenCase]
+) -> None:
+    """The oracle answers from expected.json: an edit must reach the next run, cache or not."""
+    golden = tmp_path / "golden"
+    shutil.copytree(golden_dir, golden)
+    case = next(c for c in cases if c.expect_skip is None)
+    common: list[str | Path] = ["eval", "--backend", "oracle", "--golden", golden, "-q"]
+    first = _cli(*common, "--out", tmp_path / "one", cwd=tmp_path)  # the default cache
+    assert first.returncode == 0, first.stderr
+    assert any((tmp_path / ".casesummary-cache").iterdir())
+
+    expected_path = golden / case.id / "expected.json"
+    edited = json.loads(expected_path.read_text(encoding="utf-8"))
+    edited["question"] = "Bør kommunen vedtage den reviderede plan for området?"
+    expected_path.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    second = _cli(*common, "--out", tmp_path / "two", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+
+    answered = _outputs(tmp_path / "two")[case.id]
+    assert isinstance(answered, dict)
+    assert answered["question"] == edited["question"]
+    metrics = json.loads((tmp_path / "two" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["per_case"][case.id]["metrics"]["sim_question"] == pytest.approx(1.0)
+
+
+def test_a_rerecorded_answer_is_not_served_from_the_cache(
+    tmp_path: Path, golden_dir: Path, cases: list[GoldenCase]
+) -> None:
+    """replay: answers from recordings on disk; the eval cache must never shadow a new one."""
+    case = next(c for c in cases if c.expect_skip is None)
+    recordings = tmp_path / "recordings"
+    common: list[str | Path] = ["eval", "--golden", golden_dir, "--case", case.id, "-q"]
+    recorded = _cli(
+        *common, "--backend", f"record:{recordings}=baseline", "--out", tmp_path / "rec",
+        "--no-cache", cwd=tmp_path,
+    )  # fmt: skip
+    assert recorded.returncode == 0, recorded.stderr
+    first = _cli(
+        *common, "--backend", f"replay:{recordings}", "--out", tmp_path / "one", cwd=tmp_path
+    )
+    assert first.returncode == 0, first.stderr
+
+    (recording,) = recordings.glob("*.json")
+    data = json.loads(recording.read_text(encoding="utf-8"))
+    answer = json.loads(data["response"]["content"])
+    answer["question"] = "Bør kommunen vedtage den reviderede plan for området?"
+    data["response"]["content"] = json.dumps(answer, ensure_ascii=False)
+    recording.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    second = _cli(
+        *common, "--backend", f"replay:{recordings}", "--out", tmp_path / "two", cwd=tmp_path
+    )
+    assert second.returncode == 0, second.stderr
+
+    answered = _outputs(tmp_path / "two")[case.id]
+    assert isinstance(answered, dict)
+    assert answered["question"] == answer["question"]
