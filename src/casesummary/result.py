@@ -17,7 +17,12 @@ from typing import Annotated, Any, Literal, get_origin
 from annotated_types import MaxLen, MinLen
 from pydantic import BaseModel, ConfigDict, Field
 
-from casesummary.exceptions import UserError
+from casesummary.exceptions import (
+    BackendError,
+    NothingToSummarize,
+    OutputValidationError,
+    UserError,
+)
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,11 @@ class Provenance(BaseModel):
     parameters: dict[str, Any] = Field(default_factory=dict)
     structured_mode: StructuredMode = "none"
     usage: Usage = Field(default_factory=Usage)
+    #: Requests the backend was sent for this item: every answer and re-ask, each retry and
+    #: refused structured-output mode included (an answer from a cache or a replay counts one).
     attempts: int = 1
+    #: Answers sent back to the model because they broke the contract (0 when the first was valid).
+    reasks: int = 0
     latency_s: float = 0.0
     item_fingerprint: str
     extractive: bool = False
@@ -202,13 +211,36 @@ def _review(status: Literal["approved", "rejected"], reviewer: str, at: datetime
     return Review(status=status, reviewer=reviewer.strip(), reviewed_at=at)
 
 
+#: Why an item has no summary, for machines: closed or empty (nothing to summarise), an answer
+#: that stayed invalid after every re-ask, a backend failure, or another error (a bug).
+FailureReason = Literal["closed", "empty", "invalid_answer", "backend", "error"]
+
+
 class SummaryFailure(BaseModel):
-    """One item's failure in a bulk run: recorded, typed, never silently dropped."""
+    """One item's failure in a bulk run: recorded, typed, never silently dropped.
+
+    `reason` is the machine-readable why (`FailureReason`), `error_type` the exception's class
+    name and `message` its one-line text; `attempts` counts requests as `Provenance.attempts`
+    does (0 when the item never reached the backend).
+    """
 
     model_config = ConfigDict(frozen=True)
 
     item_fingerprint: str
     item_title: str
+    item_number: str | None = None
+    reason: FailureReason = "error"
     error_type: str
     message: str
     attempts: int = 0
+
+
+def failure_reason(error: BaseException) -> FailureReason:
+    """The `FailureReason` an exception stands for."""
+    if isinstance(error, NothingToSummarize) and error.reason in ("closed", "empty"):
+        return "closed" if error.reason == "closed" else "empty"
+    if isinstance(error, OutputValidationError):
+        return "invalid_answer"
+    if isinstance(error, BackendError):
+        return "backend"
+    return "error"
