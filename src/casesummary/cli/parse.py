@@ -1,29 +1,32 @@
-"""`casesummary parse FILE`: show the agenda item(s) a file holds, as text or JSON."""
+"""`casesummary parse FILE...`: show the agenda item(s) each input holds, as text or JSON."""
 
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
+from casesummary.cli._inputs import load_inputs
 from casesummary.item import AgendaItem
-from casesummary.sources import load_items
 
 
 @click.command(name="parse")
-@click.argument("file", metavar="FILE")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of item objects.")
 @click.option("--municipality", metavar="NAME", help="The municipality, if the file does not say.")
-def command(file: str, as_json: bool, municipality: str | None) -> None:
-    """Parse FILE (portal JSON, meeting JSON, minutes or item text; '-' reads stdin)."""
-    source: str | bytes = sys.stdin.buffer.read() if file == "-" else file
-    items = load_items(source, municipality=municipality)
+def command(files: tuple[str, ...], as_json: bool, municipality: str | None) -> None:
+    """Parse each FILE (portal JSON, meeting JSON, minutes or item text; a directory: every
+    file in it; '-' reads stdin). Several inputs print their items in the order given."""
+    inputs = load_inputs(files, municipality=municipality)
     if as_json:
-        payload = [item.model_dump(mode="json") for item in items]
+        payload = [item.model_dump(mode="json") for i in inputs for item in i.items]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    click.echo("\n\n".join(_describe(item) for item in items))
+    blocks = []
+    for loaded in inputs:
+        text = "\n\n".join(_describe(item) for item in loaded.items)
+        blocks.append(f"=== {loaded.name} ===\n\n{text}" if len(inputs) > 1 else text)
+    click.echo("\n\n".join(blocks))
 
 
 def _describe(item: AgendaItem) -> str:
