@@ -96,3 +96,13 @@ def test_hedges() -> None:
     assert danish.is_hedged("Det kan føre til ventetid")
     assert not danish.is_hedged("Udgifterne stiger")
     assert danish.stem("risikoen") in danish.hedge_stems()
+
+
+def test_opening_hedges() -> None:
+    assert danish.opens_with_hedge("Risiko for at udgifterne stiger")
+    assert danish.opens_with_hedge("Mulighed for at nogle ledige føler sig overvældede")
+    assert danish.opens_with_hedge("Kan give længere ventetid")
+    assert danish.opens_with_hedge("Der kan komme flere klager")
+    assert not danish.opens_with_hedge("Giver mulighed for input før beslutningen")
+    assert not danish.opens_with_hedge("Følger op på mødet, så udvalget kan følge fremdriften")
+    assert not danish.opens_with_hedge("")

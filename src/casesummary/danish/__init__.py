@@ -36,6 +36,7 @@ from casesummary.danish.questions import (
     is_question_verb,
     may_be_finite_verb,
     negations,
+    opens_with_hedge,
 )
 from casesummary.danish.text import (
     NON_TERMINAL_ABBREVIATIONS,
@@ -77,6 +78,7 @@ __all__ = [
     "municipality_name",
     "name_key",
     "negations",
+    "opens_with_hedge",
     "parse_danish_date",
     "parse_number",
     "proper_names",
