@@ -151,6 +151,14 @@ class RecordingBackend(BaseBackend):
             raise InvalidRunDirectory(
                 f"cannot create the recordings directory ({exc.strerror})", path=self.directory
             ) from None
+        try:  # an existing directory may still refuse new files (read-only, no permission)
+            fd, probe = tempfile.mkstemp(prefix=".probe.", dir=self.directory)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise InvalidRunDirectory(
+                f"cannot write in the recordings directory ({exc.strerror})", path=self.directory
+            ) from None
         self.reuse = reuse
 
     @property

@@ -143,6 +143,18 @@ def _view(run: RunData, agg: Aggregate) -> dict[str, Any]:
     metric_rows.append(
         {"name": "pass_rate", "mean": fmt(pr.mean), "ci": _ci(pr.low, pr.high), "n": pr.n}
     )
+    rr = agg.reask_rate  # lower is better: the share of answers that had to be sent back
+    metric_rows.append(
+        {"name": "reask_rate", "mean": fmt(rr.mean), "ci": _ci(rr.low, rr.high), "n": rr.n}
+    )
+    metric_rows.append(
+        {
+            "name": "attempts",
+            "mean": fmt(agg.attempts_mean, 2),
+            "ci": "n/a",
+            "n": agg.counts.records,
+        }
+    )
     check_rows = [{"name": n, "share": fmt(v)} for n, v in agg.checks.items()]
     groups = [
         ("By municipality", _group_rows(agg.by_municipality, overview)),
