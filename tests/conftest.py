@@ -36,6 +36,13 @@ def _no_network() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _quiet_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No plain progress line unless a run lasts an hour, so stderr is the same however slow
+    the machine is; the progress tests set their own interval."""
+    monkeypatch.setenv("CASESUMMARY_PROGRESS_SECONDS", "3600")
+
+
 @pytest.fixture
 def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """A readable JSON snapshot (one .json file per test), volatile fields excluded."""

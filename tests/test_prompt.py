@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -15,6 +19,7 @@ from casesummary.exceptions import InvalidPrompt
 from casesummary.item import AgendaItem, Section, SectionKind, SourceFormat
 from casesummary.prompt import (
     PromptTemplate,
+    available_prompts,
     fence,
     fence_delimiters,
     load_prompt,
@@ -27,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: sha256 of each released template. A released prompt is never edited.
 RELEASED = {
+    "judge/v1.md": "bac9a319b6264c99a4075b27ffeb30319273c48e444bbea36fc72d7daf8376d9",
     "summary/v1.md": "b13abc50a5212e5d4a2ea99ffa9a1c6f396f06c068c2181016a000774c08e10b",
     "judge-evidence/v1.md": "e67c24eceef93070888175762610aea4aed3631a302b56f729f6b1e7e71a7551",
     "summary/v2.md": "d50cb85881f9b3fe77d9ca7ec1ff4499596c775aac1311bd3cd2c999ae760076",
@@ -73,6 +79,17 @@ def test_released_prompts_are_never_edited(name: str, digest: str) -> None:
     )
 
 
+def test_every_shipped_release_is_pinned() -> None:
+    """A release is pinned the day it ships; a draft (2.0.0-rc.1) may still change."""
+    shipped = {
+        str(p.relative_to(ROOT / "prompts"))
+        for p in (ROOT / "prompts").glob("*/v*.md")
+        if not load_prompt(p).is_draft
+    }
+    unpinned = sorted(shipped - set(RELEASED))
+    assert not unpinned, f"pin the sha256 of each new release in RELEASED: {unpinned}"
+
+
 def test_prompts_dir_in_checkout_is_the_repository_folder() -> None:
     assert prompts_dir() == ROOT / "prompts"
 
@@ -92,12 +109,30 @@ def test_wheel_ships_prompts_inside_the_package() -> None:
 
 
 def test_load_latest_by_id() -> None:
+    """The default is the highest released version shipped, whichever that is."""
     template = load_prompt()
+    released = [t for t in available_prompts("summary") if not t.is_draft]
+    assert template == released[-1]
+    assert not template.is_draft
+    assert template.id == "summary"
+    assert template.schema_name == "prompt_result"
+    assert load_prompt("summary") == template
+    assert load_prompt(f"summary@{template.version}") == template
+
+
+def test_version_1_0_0_stays_reachable() -> None:
+    template = load_prompt("summary@1.0.0")
+    assert template.version == "1.0.0"
+    assert template.parameters == {"temperature": 0.2, "max_tokens": 1200, "seed": 7}
+    assert template.path == ROOT / "prompts" / "summary" / "v1.md"
+
+
+def test_version_2_0_0_asks_for_quotes() -> None:
+    template = load_prompt("summary@2.0.0")
     assert (template.id, template.version) == ("summary", "2.0.0")
     assert template.parameters == {"temperature": 0.2, "max_tokens": 1800, "seed": 7}
     assert template.schema_name == "prompt_result"
     assert template.path == ROOT / "prompts" / "summary" / "v2.md"
-    assert load_prompt("summary") == template
     assert load_prompt("summary@2") == template
 
 
@@ -135,16 +170,79 @@ def test_load_by_path(tmp_path: Path) -> None:
     assert load_prompt(path).path == path
 
 
-def test_latest_version_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _prompt_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, versions: dict[str, str]
+) -> Path:
+    """A prompts/summary folder holding v1.md's text under each given file name and version."""
     source = (ROOT / "prompts" / "summary" / "v1.md").read_text(encoding="utf-8")
     folder = tmp_path / "prompts" / "summary"
     folder.mkdir(parents=True)
-    (folder / "v1.md").write_text(source, encoding="utf-8")
-    (folder / "v2.md").write_text(source.replace("1.0.0", "1.1.0", 1), encoding="utf-8")
+    for name, version in versions.items():
+        (folder / name).write_text(source.replace("1.0.0", version, 1), encoding="utf-8")
     monkeypatch.setattr(prompt_module, "prompts_dir", lambda: tmp_path / "prompts")
+    return folder
+
+
+def test_latest_version_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _prompt_folder(tmp_path, monkeypatch, {"v1.md": "1.0.0", "v2.md": "1.1.0"})
     assert load_prompt("summary").version == "1.1.0"
     assert load_prompt("summary@1.0.0").version == "1.0.0"
     assert load_prompt("summary@1").version == "1.1.0"
+
+
+def test_a_draft_is_never_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A semver pre-release (2.0.0-rc.1) loads by its full id only."""
+    _prompt_folder(tmp_path, monkeypatch, {"v1.md": "1.0.0", "v2.md": "2.0.0-rc.1"})
+    assert load_prompt("summary").version == "1.0.0"
+    assert load_prompt().version == "1.0.0"
+    draft = load_prompt("summary@2.0.0-rc.1")
+    assert (draft.version, draft.is_draft, draft.spec) == ("2.0.0-rc.1", True, "summary@2.0.0-rc.1")
+    with pytest.raises(InvalidPrompt, match=r"no version 2 .*drafts: 2\.0\.0-rc\.1"):
+        load_prompt("summary@2")
+    with pytest.raises(InvalidPrompt, match=r"no version 2\.0\.0-rc\.2"):
+        load_prompt("summary@2.0.0-rc.2")
+
+
+def test_a_release_outranks_its_drafts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _prompt_folder(
+        tmp_path,
+        monkeypatch,
+        {
+            "v1.md": "1.0.0",
+            "v2-rc1.md": "2.0.0-rc.1",
+            "v2-rc10.md": "2.0.0-rc.10",
+            "v2.md": "2.0.0",
+        },
+    )
+    assert [t.version for t in available_prompts("summary", tmp_path / "prompts")] == [
+        "1.0.0",
+        "2.0.0-rc.1",
+        "2.0.0-rc.10",
+        "2.0.0",
+    ]
+    assert load_prompt("summary").version == "2.0.0"
+    assert load_prompt("summary@2").version == "2.0.0"
+    assert load_prompt("summary@2.0.0-rc.10").version == "2.0.0-rc.10"
+
+
+def test_only_drafts_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _prompt_folder(tmp_path, monkeypatch, {"v1.md": "1.0.0-beta"})
+    with pytest.raises(InvalidPrompt, match=r"only drafts \(1\.0\.0-beta\).*summary@1\.0\.0-beta"):
+        load_prompt("summary")
+    assert load_prompt("summary@1.0.0-beta").is_draft
+
+
+def test_two_files_with_one_version_are_both_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _prompt_folder(tmp_path, monkeypatch, {"v1.md": "1.0.0", "v2.md": '"1.0"', "v3.md": "1.1.0"})
+    with pytest.raises(InvalidPrompt) as info:
+        load_prompt("summary")
+    message = str(info.value)
+    assert "v1.md" in message
+    assert "v2.md" in message
+    assert "1.0.0" in message
+    assert "v3.md" not in message
 
 
 def test_unknown_id_names_the_folder_and_the_known_ids() -> None:
@@ -329,3 +427,47 @@ def test_template_is_a_frozen_model() -> None:
     assert isinstance(template, PromptTemplate)
     with pytest.raises(ValueError, match="frozen"):
         template.version = "2.0.0"  # type: ignore[misc]
+
+
+#: Modules whose tests use the default prompt; none of them may assume which version it is.
+USES_THE_DEFAULT = (
+    "tests/test_summarizer.py",
+    "tests/cli/test_summarize.py",
+    "tests/test_prompt.py::test_load_latest_by_id",
+)
+_EXTRA_RELEASE_PLUGIN = """
+import os
+from pathlib import Path
+
+import casesummary.prompt
+
+_DIR = Path(os.environ["CASESUMMARY_TEST_PROMPTS_DIR"])
+casesummary.prompt.prompts_dir = lambda: _DIR
+"""
+
+
+@pytest.mark.slow
+def test_a_new_release_breaks_no_test_of_the_default(tmp_path: Path) -> None:
+    """Adding prompts/summary/v2.md (a new release, the new default) must leave these green."""
+    prompts = tmp_path / "prompts"
+    shutil.copytree(ROOT / "prompts", prompts)
+    latest = load_prompt()
+    major = latest.version_tuple[0] + 1
+    text = latest.text.replace(f"version: {latest.version}", f"version: {major}.0.0", 1)
+    (prompts / "summary" / f"v{major}.md").write_text(text, encoding="utf-8")
+    (tmp_path / "extra_release.py").write_text(_EXTRA_RELEASE_PLUGIN, encoding="utf-8")
+    env = {
+        **os.environ,
+        "CASESUMMARY_TEST_PROMPTS_DIR": str(prompts),
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "extra_release", *USES_THE_DEFAULT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout

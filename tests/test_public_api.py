@@ -106,3 +106,25 @@ def test_user_code_type_checks_under_mypy_strict(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_typos_in_user_code_fail_mypy_strict(tmp_path: Path) -> None:
+    """The lazy `__getattr__` is hidden from checkers, so a misspelt name is an error, not Any."""
+    user = tmp_path / "user_code.py"
+    user.write_text(
+        "import casesummary\n"
+        "item = casesummary.load_item('x.json')\n"
+        "result = casesummary.summarise(item, backend='baseline')\n"
+        "other = casesummary.summarize(item, backend='baseline')\n"
+        "question: str = other.questoin\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(user)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert 'Module has no attribute "summarise"' in out.stdout, out.stdout
+    assert '"CaseSummary" has no attribute "questoin"' in out.stdout, out.stdout

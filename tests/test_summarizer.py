@@ -23,6 +23,7 @@ from casesummary.prompt import load_prompt
 from casesummary.result import CaseSummary, SummaryFailure, Usage
 from casesummary.summarizer import (
     Summarizer,
+    Trace,
     asummarize,
     build_request,
     summarize,
@@ -82,7 +83,7 @@ def test_build_request_carries_everything_a_backend_needs() -> None:
     assert request.wants_evidence
     assert request.parameters == prompt.parameters
     assert request.schema_name == "prompt_result"
-    assert (request.prompt_id, request.prompt_version) == ("summary", "2.0.0")
+    assert (request.prompt_id, request.prompt_version) == ("summary", prompt.version)
     assert request.prompt_fingerprint == prompt.fingerprint(taxonomy)
     assert (request.item, request.taxonomy, request.repeat) == (item, taxonomy, 2)
 
@@ -102,7 +103,7 @@ def test_valid_first_answer_with_complete_provenance() -> None:
     assert "kunstig intelligens" in result.disclosure
     p = result.provenance
     prompt = load_prompt()
-    assert (p.prompt_id, p.prompt_version) == ("summary", "2.0.0")
+    assert (p.prompt_id, p.prompt_version) == ("summary", prompt.version)
     assert p.prompt_fingerprint == prompt.fingerprint(load_taxonomy())
     assert (p.backend, p.model) == ("fake", "fake-model-2026")
     assert p.parameters == prompt.parameters
@@ -146,7 +147,7 @@ def test_reasks_are_bounded_and_then_raise_with_the_last_errors() -> None:
     with pytest.raises(OutputValidationError) as info:
         summarize(make_item(), backend=backend)
     assert len(backend.calls) == 3  # the first answer and two re-asks
-    assert "after 3 attempt(s)" in str(info.value)
+    assert "still invalid after 3 answers:" in str(info.value)
     assert info.value.errors == ["pros: must hold exactly 3 items, not 1"]
     assert json.loads(info.value.output) == bad_answer()
 
@@ -269,11 +270,13 @@ def test_summarize_many_keeps_order_and_isolates_failures() -> None:
     ]
     http, invalid = results[2], results[4]
     assert isinstance(http, SummaryFailure)
-    assert (http.item_title, http.error_type, http.attempts) == ("Punkt 2", "BackendHTTPError", 0)
+    assert (http.item_title, http.error_type, http.attempts) == ("Punkt 2", "BackendHTTPError", 1)
+    assert http.reason == "backend"
     assert http.item_fingerprint == items[2].fingerprint
     assert "503" in http.message
     assert isinstance(invalid, SummaryFailure)
     assert (invalid.error_type, invalid.attempts) == ("OutputValidationError", 2)
+    assert invalid.reason == "invalid_answer"
 
 
 def test_summarize_many_reports_skipped_items_as_failures() -> None:
@@ -286,7 +289,130 @@ def test_summarize_many_reports_skipped_items_as_failures() -> None:
         ("NothingToSummarize", "Tom"),
     ]
     assert "closed" in results[1].message  # type: ignore[union-attr]
+    assert [(r.reason, r.attempts) for r in results[1:]] == [  # type: ignore[union-attr]
+        ("closed", 0),
+        ("empty", 0),
+    ]
     assert len(backend.calls) == 1
+
+
+def test_a_failure_carries_the_items_number_title_and_a_reason_for_machines() -> None:
+    """The web app reads `reason` (closed, empty, invalid_answer, backend, error), not text."""
+    items = [
+        make_item("Lukket", number="1", is_open=False),
+        make_item("Tom", number="2", sections=()),
+        make_item("Ugyldig", number="3"),
+        make_item("Nede", number="4"),
+        make_item("Fejl", number="5"),
+        make_item("Uden nummer"),
+    ]
+    answers: dict[str, Any] = {
+        "Ugyldig": bad_answer(),
+        "Nede": BackendHTTPError("down", status_code=503),
+        "Fejl": ZeroDivisionError("a bug in a third-party backend"),
+        "Uden nummer": bad_answer(),
+    }
+    results = summarize_many(items, backend=by_title(answers), max_reasks=0)
+    assert all(isinstance(r, SummaryFailure) for r in results)
+    rows = [(r.item_number, r.item_title, r.reason) for r in results]  # type: ignore[union-attr]
+    assert rows == [
+        ("1", "Lukket", "closed"),
+        ("2", "Tom", "empty"),
+        ("3", "Ugyldig", "invalid_answer"),
+        ("4", "Nede", "backend"),
+        ("5", "Fejl", "error"),
+        (None, "Uden nummer", "invalid_answer"),
+    ]
+    SummaryFailure.model_validate_json(results[0].model_dump_json())
+
+
+def test_on_result_streams_each_outcome_as_it_finishes() -> None:
+    items = [make_item(f"Punkt {n}") for n in range(5)]
+    answers: dict[str, Any] = {i.title: good_answer() for i in items}
+    answers["Punkt 3"] = BackendHTTPError("boom", status_code=500)
+    seen: list[tuple[int, CaseSummary | SummaryFailure]] = []
+    progress: list[int] = []
+    results = summarize_many(
+        items,
+        backend=by_title(answers),
+        on_result=lambda position, outcome: seen.append((position, outcome)),
+        progress=lambda done, total: progress.append(len(seen)),
+    )
+    assert sorted(p for p, _ in seen) == list(range(5))
+    assert dict(seen) == dict(enumerate(results))
+    assert progress == [1, 2, 3, 4, 5]  # each outcome is out before its progress tick
+
+
+def test_a_trace_holds_the_raw_answers_and_the_counts() -> None:
+    # v1: these fixed answers carry no quotes (the re-ask mechanics are the same for every prompt)
+    plain = good_answer(evidence=False)
+    summarizer = Summarizer(
+        QueueBackend([response(bad_answer()), response(plain)]), prompt="summary@1.0.0"
+    )
+    trace = Trace()
+    result = summarizer.summarize(make_item(), trace=trace)
+    assert [json.loads(r.content) for r in trace.responses] == [bad_answer(), plain]
+    assert (trace.asked, trace.attempts, trace.reasks) == (2, 2, 1)
+    assert (result.provenance.attempts, result.provenance.reasks) == (2, 1)
+
+    failing = Summarizer(
+        QueueBackend([response(bad_answer()), BackendHTTPError("x", status_code=500)]),
+        prompt="summary@1.0.0",
+    )
+    trace = Trace()
+    with pytest.raises(BackendHTTPError):
+        failing.summarize(make_item(), trace=trace)
+    assert (len(trace.responses), trace.asked, trace.attempts, trace.reasks) == (1, 2, 2, 1)
+
+
+@pytest.mark.parametrize("max_retries", [0, 3])
+def test_attempts_are_one_count_per_item_against_a_failing_server(max_retries: int) -> None:
+    """Against a server that always answers 500, every item says how many requests it cost, the
+    same number in its message and its `attempts`, with the right grammar and the bound."""
+    from casesummary.backends.openai import OpenAIBackend
+    from casesummary.testing.server import OpenAIStubServer, StubError
+
+    items = [make_item(f"Punkt {n}") for n in range(3)]
+    with OpenAIStubServer(handler=lambda body: StubError(500, "always down")) as server:
+        url = server.base_url
+        backend = OpenAIBackend(
+            "m", kind="openai-compatible", base_url=url, max_retries=max_retries, initial_wait=0.001
+        )
+        results = summarize_many(items, backend=backend, concurrency=1, max_reasks=0)
+        backend.close()
+        sent = server.request_count
+    assert all(isinstance(r, SummaryFailure) for r in results)
+    failures = [r for r in results if isinstance(r, SummaryFailure)]
+    assert sum(f.attempts for f in failures) == sent
+    for failure in failures:
+        assert failure.error_type == "RetriesExhausted"
+        assert failure.reason == "backend"
+        counted = "1 attempt " if failure.attempts == 1 else f"{failure.attempts} attempts "
+        assert f"failed after {counted}(" in failure.message, failure.message
+        assert "1 attempts" not in failure.message
+        assert f"max_retries={max_retries}" in failure.message
+        assert url in failure.message
+    # Only the first item tries the structured-output modes the server refuses; later items
+    # start in the last mode, so each of them costs exactly the retry bound.
+    assert {f.attempts for f in failures[1:]} == {max_retries + 1}
+    assert "refused" in failures[0].message
+
+
+def test_a_large_item_is_summarised_and_every_failure_is_typed() -> None:
+    """Over 1,000,000 characters (more than the tokenizer takes at once): budgeted, not a crash."""
+    text = " ".join(f"Udgiften til aktivitet {n} er {n * 1000} kr. i 2026." for n in range(25_000))
+    assert len(text) > 1_000_000
+    big = make_item(
+        "Budget 2026", sections=(Section(heading="Bilag", kind=SectionKind.OTHER, text=text),)
+    )
+    valid = FunctionBackend(answer_for)
+    invalid = FunctionBackend(lambda r: bad_answer())
+    ok, failed = [summarize_many([big], backend=b, max_reasks=0)[0] for b in (valid, invalid)]
+    assert isinstance(ok, CaseSummary)
+    prompt_text = valid.calls[0].messages[-1].content
+    assert len(prompt_text) < 60_000  # within the prompt's token budget
+    assert isinstance(failed, SummaryFailure)
+    assert failed.error_type == "OutputValidationError"
 
 
 def test_progress_is_called_as_each_item_finishes() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casesummary.tokens import count_tokens, fits, fits_by_bytes
+from casesummary.tokens import count_tokens, fits, fits_by_bytes, pieces
 
 
 def test_known_counts() -> None:
@@ -72,13 +72,30 @@ def test_the_byte_bound_never_claims_too_much() -> None:
     assert not fits_by_bytes("x" * 200_000, 10**6)  # beyond bpe-openai's limits: left to counting
 
 
-def test_oversized_texts_raise_as_bpe_openai_does() -> None:
-    with pytest.raises(ValueError, match="too long"):
-        count_tokens("a" * 1_000_000)
-    with pytest.raises(ValueError, match="too long"):
-        fits("a" * 1_000_000, 10**7)
-    many = " a" * 250_000  # 250,000 tokens, over bpe-openai's 200,000 a call
-    with pytest.raises(ValueError, match="exceeds chunk limit 200000"):  # TokenLimitError
-        count_tokens(many)
-    with pytest.raises(ValueError, match="exceeds chunk limit 200000"):
-        fits(many, 10**6)
+def test_texts_beyond_bpe_openais_limits_are_counted_in_pieces() -> None:
+    """bpe-openai refuses over 1,000,000 characters or 200,000 tokens a call; we count them."""
+    sentence = "Udvalget godkender budgettet for 2026. "
+    long_text = sentence * 30_000  # 1,170,000 characters
+    # Each copy's leading space joins its first word; the very last space is a token of its own.
+    assert count_tokens(long_text) == 30_000 * count_tokens(sentence.rstrip()) + 1
+    many = " a" * 250_000  # 250,000 tokens
+    assert count_tokens(many) == 250_000
+    assert not fits(many, 249_999)
+    assert fits(many, 250_000)
+    assert count_tokens("a" * 1_000_000) > 0  # no space to cut before: cut anywhere
+    assert count_tokens("🙂" * 300_000) > 0  # four bytes a character
+
+
+@pytest.mark.parametrize("size", [50, 300, 2_000])
+def test_counting_in_pieces_gives_the_whole_texts_count(size: int) -> None:
+    """Cut before a space after a non-space, the pieces' counts add up to the text's."""
+    from casesummary.tokens import _encoding
+
+    for text in _texts():
+        parts = pieces(text, size)
+        assert "".join(parts) == text
+        assert all(len(p) <= size for p in parts)
+        if not all(p.startswith(" ") and not p[1:2].isspace() for p in parts[1:]):
+            continue  # no space near enough: cut mid-word, the count is then approximate
+        whole = len(_encoding().encode_ordinary(text))
+        assert sum(len(_encoding().encode_ordinary(p)) for p in parts) == whole, text[:60]

@@ -214,15 +214,27 @@ class ReplayMissError(BackendError):
 
 
 class RetriesExhausted(BackendError):
-    """Every allowed attempt failed; carries the attempt count and the last error."""
+    """Every allowed attempt failed; carries the attempt count and the last error.
+
+    `bound` says what limited the attempts (the retry setting, the timeout), in the message.
+    """
 
     def __init__(
-        self, message: str, *, attempts: int, last_error: BaseException, last_output: Any = None
+        self,
+        message: str,
+        *,
+        attempts: int,
+        last_error: BaseException,
+        last_output: Any = None,
+        bound: str = "",
     ) -> None:
         self.attempts = attempts
         self.last_error = last_error
         self.last_output = last_output
-        super().__init__(f"{message} after {attempts} attempts: {last_error}")
+        self.bound = bound
+        counted = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+        limits = f" ({bound})" if bound else ""
+        super().__init__(f"{message} after {counted}{limits}: {last_error}")
 
 
 class _PortalUserError(UserError):

@@ -21,7 +21,9 @@ A template is a Markdown file, ``prompts/<id>/v<N>.md``::
 
 Rendering only replaces the placeholders below, in one pass, so text substituted in (the agenda
 item above all) is never read as template syntax. Released versions are never edited: a change
-is a new file with a new version.
+is a new file with a new version. A version with a semver pre-release part (``2.0.0-rc.1``) is a
+draft: it may still change, and it loads only when asked for by its full id, so adding one never
+moves the default.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _PART_MARKER = re.compile(r"^=== (system|user|reask) ===[ \t]*$", re.MULTILINE)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.DOTALL)
-_VERSION = re.compile(r"^\d+(\.\d+){0,2}$")
+#: A release (1, 1.2, 1.2.3) or a semver pre-release, a draft (2.0.0-rc.1, 2.0.0-beta).
+_VERSION = re.compile(r"^\d+(\.\d+){0,2}(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$")
 
 DEFAULT_REASK = (
     "Dit svar overholdt ikke kravene:\n\n{errors}\n\n"
@@ -131,7 +134,13 @@ class PromptTemplate(BaseModel):
 
     @property
     def version_tuple(self) -> tuple[int, ...]:
-        return tuple(int(p) for p in self.version.split("."))
+        """The release numbers (major, minor, patch), without any pre-release part."""
+        return _release(self.version)
+
+    @property
+    def is_draft(self) -> bool:
+        """A semver pre-release (``2.0.0-rc.1``): loaded by its full id only, never the default."""
+        return "-" in self.version
 
     @property
     def spec(self) -> str:
@@ -267,23 +276,49 @@ def _read(path: Path) -> PromptTemplate:
 
 
 def available_prompts(prompt_id: str, directory: Path | None = None) -> list[PromptTemplate]:
-    """Every released version of a prompt id, oldest first."""
+    """Every version of a prompt id, drafts included, oldest first (semver precedence)."""
     folder = (directory or prompts_dir()) / prompt_id
     templates = [_read(p) for p in sorted(folder.glob("v*.md"))]
+    claimed: dict[tuple[object, ...], PromptTemplate] = {}
     for template in templates:
         if template.id != prompt_id:
             raise InvalidPrompt(
                 f"front matter id {template.id!r} does not match its folder {prompt_id!r}",
                 path=template.path,
             )
-    versions = [t.version_tuple for t in templates]
-    if len(set(versions)) != len(versions):
-        raise InvalidPrompt(f"two files of {prompt_id!r} claim the same version", path=folder)
-    return sorted(templates, key=lambda t: t.version_tuple)
+        key = version_key(template.version)
+        other = claimed.setdefault(key, template)
+        if other is not template:
+            raise InvalidPrompt(
+                f"two files of {prompt_id!r} claim version {template.version}: "
+                f"{other.path.name} ({other.version}) and {template.path.name} "
+                f"({template.version}); give one of them a new version",
+                path=folder,
+            )
+    return sorted(templates, key=lambda t: version_key(t.version))
+
+
+def version_key(version: str) -> tuple[object, ...]:
+    """A sort key in semver precedence: 1 = 1.0 = 1.0.0 < 2.0.0-rc.1 < 2.0.0-rc.10 < 2.0.0."""
+    release, _, pre = version.partition("-")
+    numbers = (*_release(release), 0, 0)[:3]
+    if not pre:
+        return (*numbers, 1, ())
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split("."))
+    return (*numbers, 0, parts)
+
+
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.partition("-")[0].split("."))
 
 
 def load_prompt(spec: str | Path | None = None) -> PromptTemplate:
-    """Load a prompt: ``"summary"`` (latest), ``"summary@1.0.0"``, ``"summary@1"`` or a .md path."""
+    """Load a prompt: ``"summary"`` (the latest release), ``"summary@1.0.0"``, ``"summary@1"``
+    (the latest 1.x release), a draft by its full id (``"summary@2.0.0-rc.1"``) or a .md path.
+
+    A draft (a semver pre-release) is never chosen unless its whole version is asked for, so
+    adding one changes nothing for callers of the default.
+    """
     spec = DEFAULT_PROMPT if spec is None else spec
     if isinstance(spec, Path) or spec.endswith(".md") or "/" in spec or "\\" in spec:
         return _read(Path(spec))
@@ -298,15 +333,34 @@ def load_prompt(spec: str | Path | None = None) -> PromptTemplate:
             f"no prompt named {prompt_id!r} (known: {', '.join(known) or 'none'})",
             path=root / prompt_id,
         )
+    releases = [t for t in templates if not t.is_draft]
+    drafts = [t for t in templates if t.is_draft]
     if not wanted:
-        return templates[-1]
+        if not releases:
+            raise InvalidPrompt(
+                f"{prompt_id!r} has only drafts ({_versions(drafts)}): load one by its full id, "
+                f"e.g. {drafts[-1].spec}",
+                path=root / prompt_id,
+            )
+        return releases[-1]
     if not _VERSION.fullmatch(wanted):
-        raise InvalidPrompt(f"{wanted!r} is not a version like 1.0.0 or 1", path=root / prompt_id)
-    prefix = tuple(int(p) for p in wanted.split("."))
-    matches = [t for t in templates if t.version_tuple[: len(prefix)] == prefix]
-    if not matches:
-        versions = ", ".join(t.version for t in templates)
         raise InvalidPrompt(
-            f"{prompt_id!r} has no version {wanted} (released: {versions})", path=root / prompt_id
+            f"{wanted!r} is not a version like 1.0.0, 1 or 2.0.0-rc.1", path=root / prompt_id
+        )
+    if "-" in wanted:  # a draft: exactly that one
+        matches = [t for t in drafts if version_key(t.version) == version_key(wanted)]
+    else:
+        prefix = _release(wanted)
+        matches = [t for t in releases if t.version_tuple[: len(prefix)] == prefix]
+    if not matches:
+        listed = f"released: {_versions(releases) or 'none'}"
+        if drafts:
+            listed += f"; drafts: {_versions(drafts)}, loaded by their full id"
+        raise InvalidPrompt(
+            f"{prompt_id!r} has no version {wanted} ({listed})", path=root / prompt_id
         )
     return matches[-1]
+
+
+def _versions(templates: list[PromptTemplate]) -> str:
+    return ", ".join(t.version for t in templates)

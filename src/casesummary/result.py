@@ -22,6 +22,13 @@ from typing import Annotated, Any, Literal, get_origin
 from annotated_types import MaxLen, MinLen
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
+from casesummary.exceptions import (
+    BackendError,
+    NothingToSummarize,
+    OutputValidationError,
+    UserError,
+)
+
 
 @dataclass(frozen=True)
 class AnswerPart:
@@ -97,6 +104,11 @@ EXTRACTIVE_DISCLOSURE = (
 REVIEWED_DISCLOSURE = (
     "Denne tekst er genereret med kunstig intelligens ud fra dagsordenspunktet og er "
     "gennemgået af en redaktør, der har det redaktionelle ansvar."
+)
+#: An approved extract (offline baseline): still no language model, now with a responsible editor.
+REVIEWED_EXTRACTIVE_DISCLOSURE = (
+    "Denne tekst er sammensat automatisk af uddrag fra dagsordenspunktet uden brug af en "
+    "sprogmodel og er gennemgået af en redaktør, der har det redaktionelle ansvar."
 )
 
 
@@ -236,7 +248,11 @@ class Provenance(BaseModel):
     parameters: dict[str, Any] = Field(default_factory=dict)
     structured_mode: StructuredMode = "none"
     usage: Usage = Field(default_factory=Usage)
+    #: Requests the backend was sent for this item: every answer and re-ask, each retry and
+    #: refused structured-output mode included (an answer from a cache or a replay counts one).
     attempts: int = 1
+    #: Answers sent back to the model because they broke the contract (0 when the first was valid).
+    reasks: int = 0
     latency_s: float = 0.0
     item_fingerprint: str
     extractive: bool = False
@@ -306,22 +322,63 @@ class CaseSummary(PromptResult):
         return next((c for c in self.citations if (c.part, c.index) == (part, index)), None)
 
     def approved(self, reviewer: str, at: datetime) -> CaseSummary:
-        """A copy marked as reviewed by a person who holds editorial responsibility."""
-        return self.model_copy(
-            update={
-                "review": Review(status="approved", reviewer=reviewer, reviewed_at=at),
-                "disclosure": REVIEWED_DISCLOSURE,
-            }
-        )
+        """A copy marked as approved by a person who holds editorial responsibility.
+
+        The disclosure says so, and still says how the text was made (by a model, or extracted
+        without one). `reviewer` must name someone; `at` must carry its time zone.
+        """
+        review = _review("approved", reviewer, at)
+        extractive = self.provenance.extractive
+        disclosure = REVIEWED_EXTRACTIVE_DISCLOSURE if extractive else REVIEWED_DISCLOSURE
+        return self.model_copy(update={"review": review, "disclosure": disclosure})
+
+    def rejected(self, reviewer: str, at: datetime) -> CaseSummary:
+        """A copy marked as rejected by `reviewer` at `at`: nobody vouches for it, so its
+        disclosure is the unreviewed one again."""
+        review = _review("rejected", reviewer, at)
+        disclosure = EXTRACTIVE_DISCLOSURE if self.provenance.extractive else AI_DISCLOSURE
+        return self.model_copy(update={"review": review, "disclosure": disclosure})
+
+
+def _review(status: Literal["approved", "rejected"], reviewer: str, at: datetime) -> Review:
+    """A checked review: a named reviewer and a time that says its zone (UserError otherwise)."""
+    if not isinstance(reviewer, str) or not reviewer.strip():
+        raise UserError(f"a review needs a reviewer's name, not {reviewer!r}")
+    if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
+        raise UserError(f"a review time needs a time zone (e.g. datetime.now(UTC)), not {at!r}")
+    return Review(status=status, reviewer=reviewer.strip(), reviewed_at=at)
+
+
+#: Why an item has no summary, for machines: closed or empty (nothing to summarise), an answer
+#: that stayed invalid after every re-ask, a backend failure, or another error (a bug).
+FailureReason = Literal["closed", "empty", "invalid_answer", "backend", "error"]
 
 
 class SummaryFailure(BaseModel):
-    """One item's failure in a bulk run: recorded, typed, never silently dropped."""
+    """One item's failure in a bulk run: recorded, typed, never silently dropped.
+
+    `reason` is the machine-readable why (`FailureReason`), `error_type` the exception's class
+    name and `message` its one-line text; `attempts` counts requests as `Provenance.attempts`
+    does (0 when the item never reached the backend).
+    """
 
     model_config = ConfigDict(frozen=True)
 
     item_fingerprint: str
     item_title: str
+    item_number: str | None = None
+    reason: FailureReason = "error"
     error_type: str
     message: str
     attempts: int = 0
+
+
+def failure_reason(error: BaseException) -> FailureReason:
+    """The `FailureReason` an exception stands for."""
+    if isinstance(error, NothingToSummarize) and error.reason in ("closed", "empty"):
+        return "closed" if error.reason == "closed" else "empty"
+    if isinstance(error, OutputValidationError):
+        return "invalid_answer"
+    if isinstance(error, BackendError):
+        return "backend"
+    return "error"

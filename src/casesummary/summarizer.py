@@ -25,6 +25,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -42,13 +43,14 @@ from casesummary.exceptions import (
     ContextWindowExceeded,
     NothingToSummarize,
     OutputValidationError,
+    RetriesExhausted,
     UserError,
 )
 from casesummary.grounding import GROUNDING_LEVELS, GroundingLevel
 from casesummary.input_fit import check_usage, fit_request, refit_request
 from casesummary.messages import Message
 from casesummary.prompt import PromptTemplate, load_prompt
-from casesummary.result import CaseSummary, Provenance, SummaryFailure, Usage
+from casesummary.result import CaseSummary, Provenance, SummaryFailure, Usage, failure_reason
 from casesummary.taxonomy import Taxonomy, load_taxonomy
 from casesummary.validation import answer_schema, check_answer
 
@@ -59,8 +61,31 @@ if TYPE_CHECKING:
     from casesummary.item import AgendaItem
 
 Progress = Callable[[int, int], None]
+#: Called with an item's position in the input and its outcome, as soon as it finishes.
+OnResult = Callable[[int, "CaseSummary | SummaryFailure"], None]
 BackendArg = str | BackendSpec | Backend | None
 _T = TypeVar("_T")
+
+
+@dataclass
+class Trace:
+    """What summarising one item took, filled in as it runs: pass one to `summarize` or
+    `asummarize` to read it afterwards, also when the item failed (the eval scores the first
+    answer from it).
+
+    `responses` are the backend's raw answers in order (the first, then each re-ask's);
+    `asked` counts the answers asked for, the failing one included; `attempts` counts requests
+    as `Provenance.attempts` does.
+    """
+
+    responses: list[BackendResponse] = field(default_factory=list)
+    asked: int = 0
+    attempts: int = 0
+
+    @property
+    def reasks(self) -> int:
+        """Answers sent back to the model to be fixed."""
+        return max(0, self.asked - 1)
 
 
 def build_request(
@@ -168,14 +193,17 @@ class Summarizer(Closing):
 
     # -- one item ---------------------------------------------------------------------------
 
-    def summarize(self, item: AgendaItem, *, repeat: int = 0) -> CaseSummary:
+    def summarize(
+        self, item: AgendaItem, *, repeat: int = 0, trace: Trace | None = None
+    ) -> CaseSummary:
         """Summarise one item: NothingToSummarize for a closed or empty item (before any call),
-        OutputValidationError when the answer stays invalid, the backend's errors otherwise."""
+        OutputValidationError when the answer stays invalid, the backend's errors otherwise.
+        A `trace` given is filled in with the raw answers and the counts."""
         check_summarizable(item)
-        run = _Run(self, item, repeat)
+        run = _Run(self, item, repeat, trace)
         while True:
             try:
-                response = self.backend.complete(run.request)
+                response = run.ask(self.backend)
             except ContextWindowExceeded as exc:
                 run.refit(exc)  # once, with the budget the server's numbers allow
                 continue
@@ -183,10 +211,12 @@ class Summarizer(Closing):
             if result is not None:
                 return result
 
-    async def asummarize(self, item: AgendaItem, *, repeat: int = 0) -> CaseSummary:
+    async def asummarize(
+        self, item: AgendaItem, *, repeat: int = 0, trace: Trace | None = None
+    ) -> CaseSummary:
         """`summarize` for async callers: uses the backend's `acomplete`."""
         check_summarizable(item)
-        return await _finish(self.backend, _Run(self, item, repeat))
+        return await _finish(self.backend, _Run(self, item, repeat, trace))
 
     # -- many items -------------------------------------------------------------------------
 
@@ -197,36 +227,34 @@ class Summarizer(Closing):
         concurrency: int = 4,
         progress: Progress | None = None,
         repeat: int = 0,
+        on_result: OnResult | None = None,
     ) -> list[CaseSummary | SummaryFailure]:
         """Summarise many items concurrently, in input order; a failing item becomes a
-        SummaryFailure. `progress(done, total)` is called as each item finishes."""
+        SummaryFailure. `progress(done, total)` is called as each item finishes, and
+        `on_result(position, outcome)` with its outcome (to stream results as they come)."""
         _check_concurrency(concurrency)
         batch: Sequence[AgendaItem] = list(items)
         semaphore = asyncio.Semaphore(concurrency)
         done = 0
 
-        async def one(item: AgendaItem) -> CaseSummary | SummaryFailure:
+        async def one(position: int, item: AgendaItem) -> CaseSummary | SummaryFailure:
             nonlocal done
-            run: _Run | None = None
+            trace = Trace()
             try:
                 async with semaphore:
                     check_summarizable(item)
-                    run = _Run(self, item, repeat)
+                    run = _Run(self, item, repeat, trace)
                     outcome: CaseSummary | SummaryFailure = await _finish(self.backend, run)
             except Exception as exc:  # one item's failure must never lose the others
-                outcome = SummaryFailure(
-                    item_fingerprint=item.fingerprint,
-                    item_title=item.title,
-                    error_type=type(exc).__name__,
-                    message=" ".join(str(exc).split()) or type(exc).__name__,
-                    attempts=run.attempts if run is not None else 0,
-                )
+                outcome = failure(item, exc, attempts=trace.attempts)
             done += 1
+            if on_result is not None:
+                on_result(position, outcome)
             if progress is not None:
                 progress(done, len(batch))
             return outcome
 
-        return list(await asyncio.gather(*(one(i) for i in batch)))
+        return list(await asyncio.gather(*(one(n, i) for n, i in enumerate(batch))))
 
     def summarize_many(
         self,
@@ -235,12 +263,19 @@ class Summarizer(Closing):
         concurrency: int = 4,
         progress: Progress | None = None,
         repeat: int = 0,
+        on_result: OnResult | None = None,
     ) -> list[CaseSummary | SummaryFailure]:
         """`asummarize_many` on an event loop of its own (in a worker thread when called inside
         a running loop); the backend's connections to that loop are closed when it ends."""
         _check_concurrency(concurrency)
         return run_in_new_loop(
-            self.asummarize_many(items, concurrency=concurrency, progress=progress, repeat=repeat),
+            self.asummarize_many(
+                items,
+                concurrency=concurrency,
+                progress=progress,
+                repeat=repeat,
+                on_result=on_result,
+            ),
             self.backend,
         )
 
@@ -340,12 +375,14 @@ def summarize_many(
     max_reasks: int = 2,
     repeat: int = 0,
     max_input_tokens: int | None = None,
+    on_result: OnResult | None = None,
 ) -> list[CaseSummary | SummaryFailure]:
     """Summarise many items concurrently, in input order; a failing item becomes a SummaryFailure.
 
-    `progress(done, total)` is called as each item finishes. Caller mistakes (an unknown backend,
-    a broken prompt or taxonomy) are raised at once, before any item runs. Inside a running event
-    loop this runs in a worker thread; async code can await `asummarize_many` instead.
+    `progress(done, total)` is called as each item finishes, `on_result(position, outcome)` with
+    each outcome as it comes. Caller mistakes (an unknown backend, a broken prompt or taxonomy)
+    are raised at once, before any item runs. Inside a running event loop this runs in a worker
+    thread; async code can await `asummarize_many` instead.
     """
     _check_concurrency(concurrency)
     with Summarizer(
@@ -355,7 +392,9 @@ def summarize_many(
         max_reasks=max_reasks,
         max_input_tokens=max_input_tokens,
     ) as s:
-        return s.summarize_many(items, concurrency=concurrency, progress=progress, repeat=repeat)
+        return s.summarize_many(
+            items, concurrency=concurrency, progress=progress, repeat=repeat, on_result=on_result
+        )
 
 
 async def asummarize_many(
@@ -369,6 +408,7 @@ async def asummarize_many(
     max_reasks: int = 2,
     repeat: int = 0,
     max_input_tokens: int | None = None,
+    on_result: OnResult | None = None,
 ) -> list[CaseSummary | SummaryFailure]:
     """`summarize_many` for async callers."""
     _check_concurrency(concurrency)
@@ -380,7 +420,7 @@ async def asummarize_many(
         max_input_tokens=max_input_tokens,
     ) as s:
         return await s.asummarize_many(
-            items, concurrency=concurrency, progress=progress, repeat=repeat
+            items, concurrency=concurrency, progress=progress, repeat=repeat, on_result=on_result
         )
 
 
@@ -388,9 +428,11 @@ async def asummarize_many(
 
 
 class _Run:
-    """One item's conversation with a backend: the next request, the attempts, the usage."""
+    """One item's conversation with a backend: the next request, and what it took (a Trace)."""
 
-    def __init__(self, summarizer: Summarizer, item: AgendaItem, repeat: int) -> None:
+    def __init__(
+        self, summarizer: Summarizer, item: AgendaItem, repeat: int, trace: Trace | None = None
+    ) -> None:
         self.item = item
         self.prompt, self.taxonomy = summarizer.prompt, summarizer.taxonomy
         self.backend = summarizer.backend
@@ -402,7 +444,7 @@ class _Run:
         )
         self.request, self.fit = fit_request(request, self.prompt, self.backend, budget)
         self.refitted = False
-        self.attempts = 0
+        self.trace = trace if trace is not None else Trace()
         self.usage = Usage()
         self.started = time.perf_counter()
 
@@ -413,11 +455,31 @@ class _Run:
         self.refitted = True
         self.request, self.fit = refit_request(self.request, self.prompt, error, self.backend)
 
+    def ask(self, backend: Backend) -> BackendResponse:
+        """The backend's answer to the current request, counted (a failed call too)."""
+        self.trace.asked += 1
+        try:
+            return backend.complete(self.request)
+        except Exception as exc:
+            self.trace.attempts += _tries(exc)
+            raise
+
+    async def aask(self, backend: Backend) -> BackendResponse:
+        """`ask` on the backend's `acomplete`."""
+        self.trace.asked += 1
+        try:
+            return await backend.acomplete(self.request)
+        except Exception as exc:
+            self.trace.attempts += _tries(exc)
+            raise
+
     def accept(self, response: BackendResponse) -> CaseSummary | None:
         """The result if `response` is valid; None after preparing a re-ask; raises at the bound."""
         self.fit = check_usage(self.request, response, self.fit)
-        self.attempts += 1
+        self.trace.responses.append(response)
+        self.trace.attempts += max(1, response.attempts)
         self.usage = self.usage + response.usage
+        answers = len(self.trace.responses)
         try:
             checked = check_answer(
                 response.content,
@@ -427,10 +489,10 @@ class _Run:
                 grounding=self.grounding,
             )
         except OutputValidationError as exc:
-            if self.attempts > self.max_reasks:
+            if answers > self.max_reasks:
+                counted = "1 answer" if answers == 1 else f"{answers} answers"
                 raise OutputValidationError(
-                    f"the answer was still invalid after {self.attempts} attempt(s): "
-                    + "; ".join(exc.errors),
+                    f"the answer was still invalid after {counted}: " + "; ".join(exc.errors),
                     errors=exc.errors,
                     output=exc.output,
                 ) from None
@@ -451,7 +513,8 @@ class _Run:
             parameters=self.request.parameters,
             structured_mode=response.structured_mode,
             usage=self.usage,
-            attempts=self.attempts,
+            attempts=self.trace.attempts,
+            reasks=answers - 1,
             latency_s=round(time.perf_counter() - self.started, 3),
             item_fingerprint=self.item.fingerprint,
             extractive=response.extractive,
@@ -463,13 +526,31 @@ class _Run:
 async def _finish(backend: Backend, run: _Run) -> CaseSummary:
     while True:
         try:
-            response = await backend.acomplete(run.request)
+            response = await run.aask(backend)
         except ContextWindowExceeded as exc:
             run.refit(exc)
             continue
         result = run.accept(response)
         if result is not None:
             return result
+
+
+def _tries(error: BaseException) -> int:
+    """Requests a failed backend call made: RetriesExhausted counts them, anything else is one."""
+    return error.attempts if isinstance(error, RetriesExhausted) else 1
+
+
+def failure(item: AgendaItem, error: BaseException, *, attempts: int = 0) -> SummaryFailure:
+    """An item's failure as a typed record: its number, title, why (`reason`) and the error."""
+    return SummaryFailure(
+        item_fingerprint=item.fingerprint,
+        item_title=item.title,
+        item_number=item.number,
+        reason=failure_reason(error),
+        error_type=type(error).__name__,
+        message=" ".join(str(error).split()) or type(error).__name__,
+        attempts=attempts,
+    )
 
 
 def _check_reasks(max_reasks: int) -> None:

@@ -23,11 +23,42 @@ def _encoding() -> Any:
         return get_encoding("o200k_base")
 
 
+#: bpe-openai encodes at most 1,000,000 characters and 200,000 tokens a call. Longer texts are
+#: counted in pieces of at most this many characters: at most 4 UTF-8 bytes each, and every
+#: token is at least one byte, so a piece stays under both limits.
+PIECE_CHARS = 40_000
+
+
 def count_tokens(text: str) -> int:
-    """How many o200k_base tokens `text` is; no network, the encoding loads once."""
+    """How many o200k_base tokens `text` is, however long; no network, the encoding loads once.
+
+    A text over `PIECE_CHARS` is counted in pieces cut just before a space that follows a
+    non-space, where the encoding's pre-tokenizer splits anyway, so the sum is the count.
+    """
     if not text:
         return 0
-    return len(_encoding().encode_ordinary(text))
+    encoding = _encoding()
+    if len(text) <= PIECE_CHARS:
+        return len(encoding.encode_ordinary(text))
+    return sum(len(encoding.encode_ordinary(piece)) for piece in pieces(text, PIECE_CHARS))
+
+
+def pieces(text: str, size: int) -> list[str]:
+    """`text` in consecutive pieces of at most `size` characters, each cut before a single
+    space where one is near enough (in the piece's second half), else at `size`."""
+    out: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        cut = text.rfind(" ", start + size // 2, end)
+        while cut > start and text[cut - 1].isspace():  # inside a run of white space: go back
+            cut = text.rfind(" ", start + size // 2, cut - 1)
+        if cut > start:
+            end = cut
+        out.append(text[start:end])
+        start = end
+    out.append(text[start:])
+    return out
 
 
 def _utf8_size_at_most(text: str, size: int) -> bool:

@@ -315,6 +315,33 @@ def test_a_timeout_on_every_attempt_ends_in_retries_exhausted(
     assert caught.value.attempts == 2
     assert isinstance(caught.value.last_error, BackendConnectionError)
     assert "timeout" in str(caught.value.last_error)
+    # A user waiting on a hanging server is told the bound that ended the wait, and where.
+    message = str(caught.value)
+    assert f"request to {stub.base_url} failed after 2 attempts" in message
+    assert "max_retries=1: up to 2 tries per structured mode" in message
+    assert "each waiting at most 0.15 s" in message
+    assert f"no answer from {stub.base_url} within 0.15 s" in message
+
+
+def test_a_connection_error_names_the_url_without_credentials(
+    backend_request: BackendRequest,
+) -> None:
+    with OpenAIStubServer() as server:
+        port = server.base_url.split(":")[2].split("/")[0]
+    # The server is closed now: nothing listens on its port.
+    url = f"http://casesummary:hunter2@127.0.0.1:{port}/v1?api_key=hunter3"
+    backend = OpenAIBackend(
+        "m", kind="openai-compatible", base_url=url, mode="json_schema", max_retries=0
+    )
+
+    with pytest.raises(RetriesExhausted) as caught:
+        backend.complete(backend_request)
+    backend.close()
+
+    message = str(caught.value)
+    assert f"connection to http://***@127.0.0.1:{port}/v1?api_key=*** failed" in message
+    assert "after 1 attempt (" in message
+    assert "hunter" not in message
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 422])

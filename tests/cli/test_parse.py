@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,37 @@ def test_parse_format_forces_one(capsys: pytest.CaptureFixture[str]) -> None:
     assert "firstagenda-pdf" in err
     assert main(["parse", str(path), "--format", "edoc-xml"]) == 2
     assert "not eDoc XML: the root element is <root>" in capsys.readouterr().err
+
+
+def test_parse_several_files_and_a_directory(
+    fixtures_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "punkter"
+    folder.mkdir()
+    for name in ("b.json", "a.json"):
+        shutil.copy(fixtures_dir / ODENSE, folder / name)
+    meeting = fixtures_dir / "hvidovre-oekonomiudvalget-2026-05-18.meeting.json"
+    assert main(["parse", str(meeting), str(folder), "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert len(items) == 24 + 2
+    assert (
+        items[-1]["title"]
+        == items[-2]["title"]
+        == ("Pejlemærker for implementering af beskæftigelsesreformen")
+    )
+    assert main(["parse", str(folder)]) == 0
+    out = capsys.readouterr().out
+    header = "Format: firstagenda-item (detected), 1 item\n\nPunkt 5: "
+    assert out.startswith(f"=== {folder / 'a.json'} ===\n\n{header}")
+    assert f"\n\n=== {folder / 'b.json'} ===\n\n{header}" in out
+
+
+def test_parse_reads_stdin(fixtures_dir: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "casesummary", "parse", "-", "--json"],
+        input=(fixtures_dir / ODENSE).read_bytes(),
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["number"] == "5"

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from casesummary.cli import main
+from casesummary.prompt import load_prompt
 from casesummary.result import EXTRACTIVE_DISCLOSURE, CaseSummary
 
 CLI = Path(sys.executable).parent / "casesummary"
@@ -59,7 +63,7 @@ def test_prints_the_prompt_resultater_block(
     assert len(cons) == 3
     assert all(line.startswith("  • ") for line in pros + cons)
     assert EXTRACTIVE_DISCLOSURE in lines
-    assert lines[-1].startswith("[summary@2.0.0 · baseline/")
+    assert lines[-1].startswith(f"[{load_prompt().spec} · baseline/")
     # the baseline notice goes to stderr, in one line, saying how to choose a model
     assert err.count("\n") == 1
     assert "--backend" in err
@@ -224,6 +228,43 @@ def test_unreadable_input_is_exit_2(capsys: pytest.CaptureFixture[str], tmp_path
         assert "Traceback" not in err
 
 
+def large_item(source: Path, dest: Path) -> Path:
+    """The Odense item with a table of 12,000 rows appended to its HTML (over 1.3 M characters),
+    as portals publish budget annexes."""
+    data = json.loads(source.read_text(encoding="utf-8"))
+    rows = "".join(
+        f"<tr><td>Aktivitet {n}</td><td>Udgiften til aktivitet {n} er {n * 1000} kr. i 2026 "
+        "og dækkes af rammen</td></tr>"
+        for n in range(12_000)
+    )
+    field = data["Felter"][0]
+    field["Html"] = field["Html"].replace(
+        "</div></div>", f"<h3>Bilag: udgifter</h3><table>{rows}</table></div></div>"
+    )
+    assert len(field["Html"]) > 1_000_000
+    dest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return dest
+
+
+def test_a_large_item_is_budgeted_and_summarised(
+    capsys: pytest.CaptureFixture[str], odense: Path, tmp_path: Path
+) -> None:
+    big = large_item(odense, tmp_path / "stor.json")
+    code, out, err = run(capsys, "summarize", big, "--json", "--backend", "baseline")
+    assert code == 0, err
+    assert CaseSummary.model_validate_json(out).question.endswith("?")
+
+
+@pytest.mark.parametrize("command", ["summarize", "parse"])
+def test_a_url_is_named_as_given(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    url = "https://dagsordener.invalid/api/agenda/dagsorden/123.json"
+    code, out, err = run(capsys, command, url)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert url in err
+
+
 def test_backend_failure_is_one_line_exit_1(
     capsys: pytest.CaptureFixture[str], odense: Path, tmp_path: Path
 ) -> None:
@@ -243,3 +284,177 @@ def test_console_script(odense: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert CaseSummary.model_validate_json(done.stdout).provenance.backend == "baseline"
+
+
+# -- inputs: stdin, several files, directories -------------------------------------------------
+
+
+def _subprocess(
+    *args: str | Path, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    environment = {k: v for k, v in os.environ.items() if k != "CASESUMMARY_BACKEND"}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "casesummary", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        env=environment,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_dash_reads_the_item_from_stdin(odense: Path) -> None:
+    done = _subprocess(
+        "summarize", "-", "--json", "--backend", "baseline", stdin=odense.read_bytes()
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    from_stdin = CaseSummary.model_validate_json(done.stdout)
+    from_file = CaseSummary.model_validate_json(
+        _subprocess("summarize", odense, "--json", "--backend", "baseline").stdout
+    )
+    assert from_stdin.model_dump(exclude={"provenance"}) == from_file.model_dump(
+        exclude={"provenance"}
+    )
+
+
+def test_several_files_and_a_directory(
+    capsys: pytest.CaptureFixture[str], odense: Path, meeting: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "punkter"
+    folder.mkdir()
+    shutil.copy(odense, folder / "a.json")
+    shutil.copy(odense, folder / "b.json")
+    (folder / ".hidden.json").write_text("not an item", encoding="utf-8")
+    code, out, _ = run(capsys, "summarize", meeting, folder, "--json", "--backend", "baseline")
+    assert code == 0
+    entries = json.loads(out)
+    assert len(entries) == 24 + 2
+    assert [e["file"] for e in entries[-2:]] == [str(folder / "a.json"), str(folder / "b.json")]
+    assert {e["file"] for e in entries[:24]} == {str(meeting)}
+    assert all(e["status"] in ("ok", "skipped") for e in entries)
+
+    code, out, _ = run(capsys, "summarize", odense, folder / "b.json", "--backend", "baseline")
+    assert code == 0
+    assert out.count("Prompt resultater") == 2
+    assert out.startswith(f"=== {odense} ===\n")
+    assert f"\n=== {folder / 'b.json'} ===\n" in out
+
+
+def test_item_needs_a_single_file(
+    capsys: pytest.CaptureFixture[str], odense: Path, meeting: Path
+) -> None:
+    code, _, err = run(capsys, "summarize", meeting, odense, "--item", "3")
+    assert code == 2
+    assert "--item needs exactly one FILE" in err
+
+
+def test_an_empty_directory_is_a_mistake(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "summarize", tmp_path)
+    assert code == 2
+    assert f"{tmp_path}: no files in this directory" in err
+
+
+# -- streaming and progress ------------------------------------------------------------------
+
+
+def test_jsonl_streams_one_entry_per_line(
+    capsys: pytest.CaptureFixture[str], meeting: Path, tmp_path: Path
+) -> None:
+    recordings = tmp_path / "rec"
+    run(capsys, "summarize", meeting, "--item", "3", "--backend", f"record:{recordings}=baseline")
+    code, out, err = run(
+        capsys, "summarize", meeting, "--jsonl", "--backend", f"replay:{recordings}"
+    )
+    assert code == 1
+    entries = [json.loads(line) for line in out.splitlines()]
+    assert len(entries) == 24  # every item, each on its own line
+    assert len({e["number"] for e in entries}) == 24
+    by_status = Counter(e["status"] for e in entries)
+    assert by_status == {"skipped": 6, "ok": 1, "failed": 17}
+    failed = next(e for e in entries if e["status"] == "failed")
+    assert (failed["reason"], failed["error_type"], failed["attempts"]) == (
+        "backend",
+        "ReplayMissError",
+        1,
+    )
+    ok = next(e for e in entries if e["status"] == "ok")
+    assert ok["number"] == "3"
+    CaseSummary.model_validate(ok["result"])
+    assert err.splitlines()[-1].endswith("17 of 18 items could not be summarised")
+
+
+def test_jsonl_writes_each_line_as_its_item_finishes(meeting: Path, tmp_path: Path) -> None:
+    """A line is out before the next item is asked for: a stopped run keeps what is done."""
+    from casesummary.testing.server import OpenAIStubServer
+
+    lines_when_asked: list[int] = []
+    out_file = tmp_path / "out.jsonl"
+
+    def answer(body: dict[str, Any]) -> None:
+        text = out_file.read_text(encoding="utf-8") if out_file.exists() else ""
+        lines_when_asked.append(text.count("\n"))
+        return None  # the stub's own valid answer for the prompt asked (quotes if it wants them)
+
+    with OpenAIStubServer(handler=answer) as server, out_file.open("wb") as sink:
+        done = subprocess.run(
+            [sys.executable, "-m", "casesummary", "summarize", str(meeting), "--jsonl",
+             "--concurrency", "1", "--backend", f"openai-compatible:m@{server.base_url}"],
+            stdout=sink, stderr=subprocess.PIPE, timeout=300, check=False,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    skipped = 6
+    assert lines_when_asked == [skipped + n for n in range(18)]
+    assert out_file.read_text(encoding="utf-8").count("\n") == 24
+
+
+def test_progress_lines_off_a_terminal(meeting: Path) -> None:
+    done = _subprocess(
+        "summarize", meeting, "--backend", "baseline", env={"CASESUMMARY_PROGRESS_SECONDS": "0"}
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    lines = done.stderr.decode().splitlines()
+    assert [line.split(",")[0] for line in lines] == [
+        f"summarize: {n}/18 items done" for n in range(1, 19)
+    ]
+    quiet = _subprocess(
+        "summarize", meeting, "-q", "--backend", "baseline",
+        env={"CASESUMMARY_PROGRESS_SECONDS": "0"},
+    )  # fmt: skip
+    assert quiet.stderr == b""
+
+
+def test_a_progress_bar_on_a_terminal(meeting: Path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    # A terminal 100 columns wide (a new pty has none, and tqdm draws a bar to fit).
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "casesummary", "summarize", str(meeting),
+             "--backend", "baseline"],
+            stdout=subprocess.PIPE, stderr=follower, timeout=300, check=False,
+        )  # fmt: skip
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    assert "summarize" in text
+    assert "18/18" in text
+    assert "\r" in text

@@ -137,3 +137,13 @@ def test_question_defects(question: str, defect: str) -> None:
 def test_good_questions_have_no_defect(question: str) -> None:
     who = "kommunen" if question.startswith("Bør kommunen") else " ".join(question.split()[1:3])
     assert danish.question_defects(question, who) == []
+
+
+def test_opening_hedges() -> None:
+    assert danish.opens_with_hedge("Risiko for at udgifterne stiger")
+    assert danish.opens_with_hedge("Mulighed for at nogle ledige føler sig overvældede")
+    assert danish.opens_with_hedge("Kan give længere ventetid")
+    assert danish.opens_with_hedge("Der kan komme flere klager")
+    assert not danish.opens_with_hedge("Giver mulighed for input før beslutningen")
+    assert not danish.opens_with_hedge("Følger op på mødet, så udvalget kan følge fremdriften")
+    assert not danish.opens_with_hedge("")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -79,8 +78,8 @@ def test_cases_that_got_worse_come_first(tmp_path: Path) -> None:
     comparison = compare_runs(a, b)
     assert [c.case_id for c in comparison.cases] == ["broke", "worse", "same", "better"]
     broke = comparison.cases[0]
-    assert (broke.status_a, broke.status_b) == ("ok", "failed")
-    assert math.isnan(broke.deltas["similarity"])
+    assert (broke.status_a, broke.status_b, broke.change) == ("ok", "failed", "regressed")
+    assert broke.deltas["similarity"] == pytest.approx(-0.5)  # the lost answer scores 0
     assert broke.deltas["pass_rate"] == pytest.approx(-1.0)
     assert comparison.cases[1].deltas["similarity"] == pytest.approx(-0.6)
 
@@ -106,3 +105,26 @@ def test_a_missing_run_directory_is_an_invalid_run_directory(tmp_path: Path) -> 
     (tmp_path / "empty").mkdir()
     with pytest.raises(InvalidRunDirectory, match="not an eval run directory"):
         compare_runs(tmp_path / "empty", a)
+
+
+def test_a_case_that_broke_is_a_regression_not_a_zero(tmp_path: Path) -> None:
+    """ok → failed: the case lost its answer, so it ranks first and its delta is negative even
+    when its checks were already failing in A (pass rate 0 in both)."""
+    a = _write_run(tmp_path / "a", "x", {"broke": 0.4, "worse": 0.9, "fixed": None})
+    b = _write_run(tmp_path / "b", "y", {"broke": None, "worse": 0.8, "fixed": 0.4})
+    comparison = compare_runs(a, b)
+    assert [c.case_id for c in comparison.cases] == ["broke", "worse", "fixed"]
+    broke, worse, fixed = comparison.cases
+    assert broke.change == "regressed"
+    assert fixed.change == "fixed"
+    assert worse.change is None
+    assert broke.deltas["pass_rate"] == 0.0  # nothing passed before either
+    assert broke.deltas["similarity"] == pytest.approx(-0.4)
+    assert broke.score < 0
+    assert fixed.score > 0
+
+    text = format_comparison(comparison)
+    row = next(line for line in text.splitlines() if line.startswith("broke"))
+    assert "ok → failed (regressed)" in row
+    assert "+0.000" not in row.split("(regressed)")[1].split()[0]
+    assert "status: 1 case regressed (ok → failed), 1 fixed (failed → ok)" in text

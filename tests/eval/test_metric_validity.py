@@ -20,6 +20,7 @@ import yaml
 from casesummary.eval.metrics import (
     Scores,
     balance,
+    hedge_style,
     score_output,
     ungrounded_mentions,
     validity_checks,
@@ -300,3 +301,49 @@ def test_negated_question_lowers_question_form(case: Case) -> None:
     assert golden.checks["question_no_negation"]
     assert not worse.checks["question_no_negation"]
     assert worse.metrics["question_form"] < golden.metrics["question_form"]
+
+
+def test_the_golden_answers_score_the_top_of_hedge_style() -> None:
+    """The metric measures the style the golden answers follow: they score (nearly) 1."""
+    scores = [hedge_style(case.expected) for case in CASES]
+    assert sum(scores) / len(scores) >= 0.95
+    assert min(scores) >= 0.8
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_cons_stated_as_certainties_lower_hedge_style(case: Case) -> None:
+    asserted = [
+        re.sub(r"^(Risiko|Mulighed) for at ", "", c).capitalize() for c in case.expected.cons
+    ]
+    asserted = [c for c in asserted if not re.search(r"\b(kan|kunne|risiko|mulighed)\b", c, re.I)]
+    if not asserted:
+        pytest.skip("every con hedges inside as well")
+    cons = [*asserted, *case.expected.cons][:3]
+    assert hedge_style(_change(case.expected, cons=cons)) < hedge_style(case.expected)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_an_answer_valid_only_after_a_reask_scores_lower_validity(case: Case) -> None:
+    """validity scores the first answer: one that needed a re-ask is visibly worse."""
+    broken = {**case.expected.model_dump(), "pros": case.expected.pros[:2]}
+    first_time = score_output(
+        case.expected,
+        source_text=case.source_text,
+        expected=case.expected,
+        taxonomy=TAXONOMY,
+        municipality=case.municipality,
+        first_answer=json.dumps(broken, ensure_ascii=False),
+    )
+    straight = _score(case, case.expected)
+    assert straight.metrics["validity"] == 1.0
+    assert first_time.metrics["validity"] < 1.0
+    assert not first_time.checks["three_pros"]
+    not_json = score_output(
+        case.expected,
+        source_text=case.source_text,
+        expected=case.expected,
+        taxonomy=TAXONOMY,
+        municipality=case.municipality,
+        first_answer="Beklager, jeg kan ikke svare.",
+    )
+    assert not_json.metrics["validity"] == 0.0

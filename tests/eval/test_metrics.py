@@ -21,7 +21,7 @@ from casesummary.eval.metrics import (
     embedding_similarity,
     english_share,
     grounding,
-    hedge_symmetry,
+    hedge_style,
     keyword_scores,
     language,
     list_similarity,
@@ -278,20 +278,24 @@ def test_balance_flags_lopsided_lengths() -> None:
     assert score < balance(_answer())[1]
 
 
-def test_hedge_symmetry_compares_hedging_rates() -> None:
-    # One pro ("kan holdes") and two cons ("kan ikke", "kan stige") hedge.
-    assert hedge_symmetry(_answer()) == pytest.approx(1 - (2 / 3 - 1 / 3))
-    hedged = [f"Risiko for at {c[0].lower()}{c[1:]}" for c in _answer().pros]
+def test_hedge_style_wants_pros_that_assert_and_cons_that_hedge() -> None:
+    # Two cons hedge ("kan ikke", "kan stige"), one asserts; no pro opens with a hedge.
+    assert hedge_style(_answer()) == pytest.approx((1 + 2 / 3) / 2)
+    hedged = [f"Risiko for at {p[0].lower()}{p[1:]}" for p in _answer().pros]
     sure = [
         "Pengene bruges ikke til andre projekter",
         "Byggeriet forstyrrer undervisningen",
         "Prisen stiger",
     ]
-    assert (
-        hedge_symmetry(_answer(pros=hedged, cons=[f"Risiko for at {c.lower()}" for c in sure]))
-        == 1.0
-    )
-    assert hedge_symmetry(_answer(pros=hedged, cons=sure)) == 0.0
+    careful = [f"Risiko for at {c[0].lower()}{c[1:]}" for c in sure]
+    assert hedge_style(_answer(cons=careful)) == 1.0
+    assert hedge_style(_answer(pros=hedged, cons=sure)) == 0.0  # the style turned around
+    assert hedge_style(_answer(pros=["Kan give bedre lokaler", *_answer().pros[1:]], cons=careful))
+    assert hedge_style(
+        _answer(pros=["Kan give bedre lokaler", *_answer().pros[1:]], cons=careful)
+    ) == pytest.approx((2 / 3 + 1) / 2)
+    # A hedge word later in a pro does not make it tentative.
+    assert hedge_style(_answer(pros=["Giver mulighed for bedre lokaler"] * 3, cons=careful)) == 1.0
 
 
 # --- question form ---
@@ -368,6 +372,6 @@ def test_the_published_odense_answer(fixtures_dir: Path, snapshot_json: Snapshot
     scores = score_output(
         result, source_text=source, expected=None, taxonomy=taxonomy, municipality="Odense"
     )
-    # Its cons all hedge ("Mulighed for", "Risiko for") while its pros assert.
-    assert scores.metrics["hedge_symmetry"] == 0.0
+    # Its cons all hedge ("Mulighed for", "Risiko for") while its pros assert: the style.
+    assert scores.metrics["hedge_style"] == 1.0
     assert scores.model_dump(mode="json") == snapshot_json

@@ -233,3 +233,45 @@ def test_a_case_without_records_is_shown_as_missing(run: RunData) -> None:
     partial = run.model_copy(update={"records": run.records[:1]})
     html = render_html(partial, aggregate(partial.records, partial.cases))
     assert 'class="case status-missing" id="case-slagelse-failed"' in html
+
+
+def test_markdown_tables_are_well_formed_when_every_case_failed(tmp_path: Path) -> None:
+    cases = {
+        f"case-{n}": CaseInfo(id=f"case-{n}", source_format="minutes-text", expected=EXPECTED)
+        for n in range(3)
+    }
+    records = [
+        CaseRecord(
+            case_id=case_id,
+            repeat=0,
+            status="failed",
+            error_type="RetriesExhausted",
+            message="request failed after 4 attempts: HTTP 500: stub error",
+        )
+        for case_id in cases
+    ]
+    run = RunData(directory=tmp_path, run=_run_info(), cases=cases, records=records)
+    markdown = render_markdown(run, aggregate(records, cases))
+    tables: list[list[str]] = []
+    previous = ""
+    for line in markdown.splitlines():
+        if line.startswith("|"):
+            if not previous.startswith("|"):
+                tables.append([])
+            tables[-1].append(line)
+        previous = line
+    assert len(tables) >= 2  # the metrics and the cases
+    for table in tables:
+        header, delimiter, *rows = table
+        cells = _cells(header)
+        assert len(_cells(delimiter)) == len(cells), table
+        assert all(set(c) <= set("-:") and c for c in _cells(delimiter)), table
+        assert all(len(_cells(row)) == len(cells) for row in rows), table
+    case_table = next(t for t in tables if t[0].startswith("| case |"))
+    assert len(case_table) == 2 + len(cases)
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a Markdown table row (escaped pipes stay inside their cell)."""
+    inner = line.strip()[1:-1].replace("\\|", "\0")
+    return [c.strip().replace("\0", "\\|") for c in inner.split("|")]

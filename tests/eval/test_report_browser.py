@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,17 +16,30 @@ import pytest
 from casesummary.eval.report import write_reports
 from casesummary.eval.rundir import CaseInfo, CaseRecord, RunData, RunInfo
 
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+#: A browser to use instead of the one found on PATH (an empty or missing path: none).
+CHROMIUM_ENV = "CASESUMMARY_CHROMIUM"
+
+
+def _find_chromium() -> str | None:
+    if CHROMIUM_ENV in os.environ:
+        given = os.environ[CHROMIUM_ENV]
+        return given if given and os.access(given, os.X_OK) else None
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+
+
+CHROMIUM = _find_chromium()
+#: Why the browser tests did not run, and how to make them run.
+SKIP_REASON = (
+    "Chromium not found (no `chromium` on PATH, no /usr/bin/chromium"
+    f"{', $' + CHROMIUM_ENV + ' is not an executable' if CHROMIUM_ENV in os.environ else ''}): "
+    "these tests open report.html in headless Chromium; install it with "
+    "`sudo apt-get install chromium` (Debian/Ubuntu; .ci/run does), "
+    f"or point ${CHROMIUM_ENV} at a Chromium or Chrome binary"
 )
 
-pytestmark = [
-    pytest.mark.chromium,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="needs Debian's chromium (apt-get install chromium; CI installs it)",
-    ),
-]
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason=SKIP_REASON)
 
 #: Each payload, if it ever ran, would leave a mark the dumped DOM shows.
 SCRIPT_PAYLOAD = "<script>document.title='PWNED'</script>"
@@ -142,6 +157,8 @@ def _run(directory: Path, n_cases: int, *, hostile: bool) -> RunData:
     return RunData(directory=directory, run=info, cases=cases, records=records)
 
 
+@pytest.mark.chromium
+@needs_chromium
 def test_report_renders_a_section_per_case_and_a_screenshot(tmp_path: Path) -> None:
     run = _run(tmp_path / "run", 7, hostile=False)
     _, html = write_reports(run)
@@ -165,6 +182,8 @@ def test_report_renders_a_section_per_case_and_a_screenshot(tmp_path: Path) -> N
     assert len(data) > 10_000  # a rendered page, not an empty canvas
 
 
+@pytest.mark.chromium
+@needs_chromium
 def test_hostile_content_is_escaped_and_never_runs(tmp_path: Path) -> None:
     run = _run(tmp_path / "run", 2, hostile=True)
     _, html = write_reports(run)
@@ -180,6 +199,8 @@ def test_hostile_content_is_escaped_and_never_runs(tmp_path: Path) -> None:
     assert not [tag for tag, _ in dom.elements if tag in ("script", "img")]
 
 
+@pytest.mark.chromium
+@needs_chromium
 def test_the_payload_does_run_when_not_escaped(tmp_path: Path) -> None:
     """The control: Chromium here runs scripts and error handlers, so the test above can fail."""
     page = tmp_path / "raw.html"
@@ -191,3 +212,18 @@ def test_the_payload_does_run_when_not_escaped(tmp_path: Path) -> None:
     dom = _dump_dom(tmp_path, page)
     assert dom.title == "PWNED"
     assert [a for _, a in dom.elements if a.get("id") == "xss-ran"]
+
+
+def test_without_chromium_the_skip_says_why_and_how_to_install(tmp_path: Path) -> None:
+    """Runs everywhere: the browser tests, without a browser, are skipped with a useful reason."""
+    env = {**os.environ, CHROMIUM_ENV: str(tmp_path / "no-such-chromium")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", __file__,
+         "-k", "not without_chromium"],
+        capture_output=True, text=True, env=env, cwd=Path(__file__).parents[2], check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 skipped" in done.stdout
+    assert "Chromium not found" in done.stdout
+    assert "sudo apt-get install chromium" in done.stdout
+    assert CHROMIUM_ENV in done.stdout

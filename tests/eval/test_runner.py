@@ -290,7 +290,9 @@ def test_progress_goes_to_stderr_only_when_asked(
     cases: list[GoldenCase],
     golden_dir: Path,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("CASESUMMARY_PROGRESS_SECONDS", "0")  # a line as each case finishes
     spec = f"oracle:{golden_dir}"
     run_eval(cases[:3], backend=spec, prompt="summary", taxonomy=None, out_dir=tmp_path / "quiet",
              progress=False)  # fmt: skip
@@ -299,8 +301,8 @@ def test_progress_goes_to_stderr_only_when_asked(
              progress=True)  # fmt: skip
     out, err = capsys.readouterr()
     assert out == ""
-    assert "eval" in err
-    assert "3/3" in err
+    lines = err.splitlines()
+    assert [line.split(",")[0] for line in lines] == [f"eval: {n}/3 cases done" for n in (1, 2, 3)]
 
 
 def test_resume_of_a_directory_without_a_run_starts_one(
@@ -345,3 +347,75 @@ def test_each_case_is_parsed_once_and_rendered_once(
     rendered = prompt_text._full_text.cache_info()
     assert rendered.misses <= len(cases)  # one whole rendering per case, for all its uses
     assert rendered.hits >= 2 * len(_answerable(cases))  # the two repeats' requests reuse it
+
+
+def _reasked_oracle(golden_dir: Path) -> FunctionBackend:
+    """The oracle's answers, but each first answer comes with only two pros: valid on re-ask."""
+    oracle = OracleBackend(golden_dir)
+
+    def answer(request: BackendRequest) -> str:
+        content = oracle.complete(request).content
+        if request.messages[-1].role == "user" and len(request.messages) > 2:
+            return content  # the re-ask: the full answer
+        data = json.loads(content)
+        return json.dumps({**data, "pros": data["pros"][:2]}, ensure_ascii=False)
+
+    return FunctionBackend(answer, name="reasked", model="golden")
+
+
+def test_validity_scores_the_first_answer_and_the_run_reports_reasks(
+    tmp_path: Path, cases: list[GoldenCase], golden_dir: Path
+) -> None:
+    """A prompt that needs a re-ask for every answer is visibly worse than one that does not."""
+    answerable = _answerable(cases)[:4]
+    straight = run_eval(
+        answerable, backend=_counting_oracle(golden_dir), prompt="summary", taxonomy=None,
+        out_dir=tmp_path / "straight", progress=False,
+    )  # fmt: skip
+    reasked = run_eval(
+        answerable, backend=_reasked_oracle(golden_dir), prompt="summary", taxonomy=None,
+        out_dir=tmp_path / "reasked", progress=False,
+    )  # fmt: skip
+    assert straight.aggregate.metrics["validity"].mean == 1.0
+    assert straight.aggregate.reask_rate.mean == 0.0
+    assert straight.aggregate.attempts_mean == 1.0
+    assert reasked.aggregate.counts.ok == len(answerable)  # every case ends valid ...
+    assert reasked.aggregate.metrics["validity"].mean < 1.0  # ... but not the first time
+    assert reasked.aggregate.reask_rate.mean == 1.0
+    assert reasked.aggregate.attempts_mean == 2.0
+    assert reasked.aggregate.pass_rate.mean < straight.aggregate.pass_rate.mean
+    lines = _lines(tmp_path / "reasked")
+    assert {(line["attempts"], line["reasks"]) for line in lines} == {(2, 1)}
+    assert all(line["checks"]["three_pros"] is False for line in lines)
+    metrics = json.loads((tmp_path / "reasked" / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["reask_rate"]["mean"] == 1.0
+    case_id = answerable[0].id
+    assert metrics["per_case"][case_id]["reask_rate"] == 1.0
+    assert metrics["per_case"][case_id]["attempts"] == 2.0
+    report = (tmp_path / "reasked" / "report.md").read_text(encoding="utf-8")
+    assert "| reask_rate | 1.000 |" in report
+
+
+def test_a_case_whose_answer_stays_invalid_still_scores_validity(
+    tmp_path: Path, cases: list[GoldenCase], golden_dir: Path
+) -> None:
+    oracle = OracleBackend(golden_dir)
+
+    def never_valid(request: BackendRequest) -> str:
+        data = json.loads(oracle.complete(request).content)
+        return json.dumps({**data, "pros": data["pros"][:2]}, ensure_ascii=False)
+
+    case = _answerable(cases)[0]
+    summary = run_eval(
+        [case], backend=FunctionBackend(never_valid), prompt="summary", taxonomy=None,
+        out_dir=tmp_path / "run", progress=False,
+    )  # fmt: skip
+    (line,) = _lines(tmp_path / "run")
+    assert (line["status"], line["reason"], line["error_type"]) == (
+        "failed",
+        "invalid_answer",
+        "OutputValidationError",
+    )
+    assert line["metrics"]["validity"] < 1.0
+    assert (line["attempts"], line["reasks"]) == (3, 2)
+    assert summary.aggregate.metrics["validity"].mean < 1.0

@@ -89,7 +89,7 @@ BAD_FLAGS: dict[str, tuple[tuple[str, ...], str]] = {
     "eval-repeat-word": (("eval", "--repeat", "twice"), "--repeat"),
     "eval-resume-without-out": (("eval", "--resume"), "--resume needs --out"),
     "eval-unknown-case": (("eval", "--backend", "baseline", "--case", "nope"), "no golden case"),
-    "summarize-missing-file": (("summarize",), "Missing argument 'FILE'"),
+    "summarize-missing-file": (("summarize",), "Missing argument 'FILE...'"),
     "summarize-no-such-item": (("summarize", str(GOOD_ITEM), "--item", "99"), "no item number"),
     "compare-one-run": (("compare", "runs/a"), "Missing argument"),
 }

@@ -274,7 +274,8 @@ def test_hostile_case_ids_and_answers_reach_report_html_inert(tmp_path: Path) ->
         spec = f"openai-compatible:m@{server.base_url}?max_retries=0"
         result = run_cli(
             "eval", "--backend", spec, "--golden", golden, "--out", tmp_path / "run",
-            "--no-cache", "--quiet", cwd=tmp_path, env={"OPENAI_API_KEY": "sk-x"},
+            "--no-cache", "--quiet", "--allow-failures", cwd=tmp_path,
+            env={"OPENAI_API_KEY": "sk-x"},
         )  # fmt: skip
     assert result.returncode == 0, result.stderr
     records = [

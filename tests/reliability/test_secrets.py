@@ -64,7 +64,7 @@ def test_the_api_key_reaches_no_file_log_or_output(tmp_path: Path) -> None:
         runs = [
             run_cli(
                 "eval", "--backend", spec, "--golden", golden, "--out", work / "run",
-                "--cache", work / "cache", "--quiet", cwd=work, env=env,
+                "--cache", work / "cache", "--quiet", "--allow-failures", cwd=work, env=env,
             ),
             run_cli(
                 "summarize", golden / sorted(p.name for p in golden.iterdir())[3] / "input.txt",

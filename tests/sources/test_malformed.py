@@ -132,6 +132,26 @@ def test_missing_file(tmp_path: Path) -> None:
             load_items(source)
 
 
+@pytest.mark.parametrize("name", ["meeting.jsn", "referat 2026.jsn", "punkt.JSON", "exports/punkt"])
+def test_a_missing_file_with_any_name_is_no_such_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """A one-line string naming a file is a path even with an unknown suffix, never item text."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidAgendaItem) as caught:
+        load_items(name)
+    assert str(caught.value) == f"{name}: no such file"
+
+
+def test_one_line_item_text_is_still_text() -> None:
+    """A one-line string that does not end like a file name is read as text, never as a path
+    (the bare line is then refused for what it says, not as a missing file)."""
+    with pytest.raises(InvalidAgendaItem) as caught:
+        load_items("Punkt 1: Budget")
+    assert "no such file" not in str(caught.value)
+    assert str(caught.value).startswith("<string>: line 1: ")
+
+
 def test_a_directory_is_not_a_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidAgendaItem, match="is a directory"):
         load_items(tmp_path)

@@ -54,6 +54,7 @@ from casesummary.backends.retry import (
     DEFAULT_MAX_WAIT,
     RetryPolicy,
 )
+from casesummary.backends.spec import redact
 from casesummary.exceptions import (
     BackendConnectionError,
     BackendError,
@@ -126,6 +127,8 @@ class _Call:
 
     attempts: int = 0
     usage: Usage = field(default_factory=Usage)
+    #: Structured-output modes the server turned down during this call, in order.
+    refused: list[str] = field(default_factory=list)
 
 
 class OpenAIBackend(BaseBackend):
@@ -213,6 +216,7 @@ class OpenAIBackend(BaseBackend):
                 content, finish = self._policy.call(attempt)
             except _ModeRejected as rejected:
                 self._log_fallback(mode, rejected.error)
+                call.refused.append(mode)
                 continue
             except RetriesExhausted as exc:
                 raise self._exhausted(exc, call) from exc.last_error
@@ -237,6 +241,7 @@ class OpenAIBackend(BaseBackend):
                 content, finish = await self._policy.acall(attempt)
             except _ModeRejected as rejected:
                 self._log_fallback(mode, rejected.error)
+                call.refused.append(mode)
                 continue
             except RetriesExhausted as exc:
                 raise self._exhausted(exc, call) from exc.last_error
@@ -308,7 +313,31 @@ class OpenAIBackend(BaseBackend):
         )
 
     def _exhausted(self, exc: RetriesExhausted, call: _Call) -> RetriesExhausted:
-        return RetriesExhausted("request failed", attempts=call.attempts, last_error=exc.last_error)
+        """Every request of this call counted (refused modes too), with the bound that stopped
+        it: the retry setting and the timeout of each request."""
+        retries = self._policy.max_retries
+        if isinstance(retries, int):
+            setting = f"max_retries={retries}: up to {retries + 1} tries per structured mode"
+        else:
+            setting = f"max_retries={type(retries).__name__}"
+        bound = f"{setting}, each waiting at most {self.timeout:g} s"
+        if call.refused:
+            bound += f"; {', '.join(call.refused)} refused first"
+        return RetriesExhausted(
+            f"request to {self.where} failed",
+            attempts=call.attempts,
+            last_error=exc.last_error,
+            bound=bound,
+        )
+
+    @property
+    def where(self) -> str:
+        """The server's address, without credentials, for messages."""
+        if self.base_url:
+            return redact(self.base_url)
+        if self.kind == "azure":
+            return redact(os.environ.get("AZURE_OPENAI_ENDPOINT", "") or "Azure OpenAI")
+        return redact(os.environ.get("OPENAI_BASE_URL", "") or "https://api.openai.com/v1")
 
     # -- request -----------------------------------------------------------------------------
 
@@ -342,11 +371,16 @@ class OpenAIBackend(BaseBackend):
                 return _ModeRejected(http_error)
             return http_error
         if isinstance(exc, openai.APITimeoutError):
-            error = BackendConnectionError(f"no answer within {self.timeout:g} s (timeout)")
+            error = BackendConnectionError(
+                f"no answer from {self.where} within {self.timeout:g} s "
+                "(timeout; a spec's ?timeout=SECONDS waits longer)"
+            )
         elif isinstance(exc, openai.APIConnectionError):
             cause = exc.__cause__ or exc
             detail = str(cause) or type(cause).__name__
-            error = BackendConnectionError(self._redact(f"connection failed: {detail}"))
+            error = BackendConnectionError(
+                self._redact(f"connection to {self.where} failed: {detail}")
+            )
         elif isinstance(exc, openai.APIResponseValidationError):
             error = BackendConnectionError(f"broken response body: {self._redact(exc.message)}")
         elif isinstance(exc, openai.OpenAIError):

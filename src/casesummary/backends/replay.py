@@ -5,6 +5,10 @@ A recording is one readable JSON file per request, ``<key>.json``, holding the k
 item title and the response. It holds no messages, headers, keys or environment, and Danish CPR
 numbers are masked. With ``reuse=True`` a `RecordingBackend` answers from an existing recording
 without calling its inner backend: the eval's content-addressed cache.
+
+A cached answer must never outlive what it was made from. Model backends are keyed by what
+they are sent; the oracle puts a digest of the golden answers in its `model`; a replay backend
+answers from recordings, so a cache around one passes every request through to them.
 """
 
 from __future__ import annotations
@@ -151,6 +155,14 @@ class RecordingBackend(BaseBackend):
             raise InvalidRunDirectory(
                 f"cannot create the recordings directory ({exc.strerror})", path=self.directory
             ) from None
+        try:  # an existing directory may still refuse new files (read-only, no permission)
+            fd, probe = tempfile.mkstemp(prefix=".probe.", dir=self.directory)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise InvalidRunDirectory(
+                f"cannot write in the recordings directory ({exc.strerror})", path=self.directory
+            ) from None
         self.reuse = reuse
 
     @property
@@ -161,13 +173,21 @@ class RecordingBackend(BaseBackend):
     def model(self) -> str:  # type: ignore[override]
         return self.inner.model
 
+    @property
+    def passes_through(self) -> bool:
+        """True when the inner backend answers from recordings itself (replay): its answers
+        are files on disk already, and a copy here would go stale when one is re-recorded."""
+        return isinstance(self.inner, ReplayBackend)
+
     def _cached(self, request: BackendRequest) -> BackendResponse | None:
-        if not self.reuse:
+        if not self.reuse or self.passes_through:
             return None
         path = _recording_path(self.directory, request_key(self.name, self.model, request))
         return read_recording(path) if path.is_file() else None
 
     def _record(self, request: BackendRequest, response: BackendResponse) -> BackendResponse:
+        if self.reuse and self.passes_through:
+            return response  # a cache of replayed answers: nothing to keep
         write_recording(self.directory, self.name, self.model, request, response)
         return _mask(response)
 

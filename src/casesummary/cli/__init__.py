@@ -39,10 +39,19 @@ class _LazyGroup(click.Group):
         return command if isinstance(command, click.Command) else None
 
 
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="casesummary")
-def cli() -> None:
+@click.group(
+    cls=_LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(
+    None, "-V", "--version", package_name="casesummary", message="%(prog)s %(version)s"
+)
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Summarise Danish municipal agenda items into 'Prompt resultater', and evaluate prompts."""
+    if ctx.invoked_subcommand is None:  # no command: the help, as asked for, not an error
+        click.echo(ctx.get_help())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

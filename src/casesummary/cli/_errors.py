@@ -13,8 +13,9 @@ def run_guarded(cli: click.Group, argv: list[str], *, debug: bool = False) -> in
         code = cli.main(args=argv, prog_name="casesummary", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except click.Abort:
-        click.echo("casesummary: aborted", err=True)
+    except click.Abort as exc:
+        hint = _one_line(exc) if str(exc) else ""  # a command may say how to carry on
+        click.echo(f"casesummary: aborted{f': {hint}' if hint else ''}", err=True)
         return 130
     except click.ClickException as exc:
         click.echo(f"casesummary: error: {exc.format_message()}", err=True)

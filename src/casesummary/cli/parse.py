@@ -1,20 +1,17 @@
-"""`casesummary parse FILE`: show the agenda item(s) a file holds, as text or JSON."""
+"""`casesummary parse FILE...`: show the agenda item(s) each input holds, as text or JSON."""
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import click
 
+from casesummary.cli._inputs import load_inputs
 from casesummary.item import AgendaItem
-from casesummary.portal.urls import is_url
-from casesummary.sources import parse_source
 
 
 @click.command(name="parse")
-@click.argument("file", metavar="FILE")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of item objects.")
 @click.option("--municipality", metavar="NAME", help="The municipality, if the file does not say.")
 @click.option(
@@ -23,27 +20,31 @@ from casesummary.sources import parse_source
     metavar="NAME",
     help="Read FILE as this format instead of detecting it (see the formats in --help).",
 )
-def command(file: str, as_json: bool, municipality: str | None, format_name: str | None) -> None:
-    """Parse FILE and show its agenda items; the format is detected from the content.
+def command(
+    files: tuple[str, ...], as_json: bool, municipality: str | None, format_name: str | None
+) -> None:
+    """Parse each FILE and show its agenda items; the format is detected from the content.
 
     Formats: firstagenda-item, firstagenda-meeting (portal JSON), firstagenda-page (portal
     HTML), firstagenda-pdf, sbsys-xml, edoc-xml, acadre-xml, minutes-text, item-text, and
-    any installed source plugin. '-' reads stdin. FILE may also be a portal address:
-    https://HOST/vis?id=MEETING[&punktid=ITEM].
+    any installed source plugin. A FILE may be a directory (every file in it), '-' (stdin) or
+    a portal address: https://HOST/vis?id=MEETING[&punktid=ITEM]. Several inputs print their
+    items in the order given.
     """
-    source: Path | bytes | str = sys.stdin.buffer.read() if file == "-" else Path(file)
-    if is_url(file):
-        source = file  # a portal address: fetched by load_items
-    parsed = parse_source(source, municipality=municipality, format=format_name)
-    items = parsed.items
+    inputs = load_inputs(files, municipality=municipality, format=format_name)
     if as_json:
-        payload = [item.model_dump(mode="json") for item in items]
+        payload = [item.model_dump(mode="json") for i in inputs for item in i.items]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     how = "forced" if format_name else "detected"
-    count = f"{len(items)} item" + ("" if len(items) == 1 else "s")
-    click.echo(f"Format: {parsed.format} ({how}), {count}\n")
-    click.echo("\n\n".join(_describe(item) for item in items))
+    blocks = []
+    for loaded in inputs:
+        count = f"{len(loaded.items)} item" + ("" if len(loaded.items) == 1 else "s")
+        text = f"Format: {loaded.format} ({how}), {count}\n\n" + "\n\n".join(
+            _describe(item) for item in loaded.items
+        )
+        blocks.append(f"=== {loaded.name} ===\n\n{text}" if len(inputs) > 1 else text)
+    click.echo("\n\n".join(blocks))
 
 
 def _describe(item: AgendaItem) -> str:

@@ -1,28 +1,30 @@
-"""`casesummary summarize FILE`: print the Prompt resultater block of each open item with text."""
+"""`casesummary summarize FILE...`: the Prompt resultater block of each open item with text."""
 
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from casesummary._progress import Progress
 from casesummary.backends.spec import FALLBACK_NOTICE
 from casesummary.cli._evidence import format_evidence
+from casesummary.cli._inputs import load_inputs
 from casesummary.exceptions import BackendError, NothingToSummarize
 from casesummary.grounding import GROUNDING_LEVELS, GroundingLevel
 from casesummary.item import AgendaItem
-from casesummary.portal.urls import is_url
 from casesummary.result import CaseSummary, SummaryFailure, answer_values
-from casesummary.sources import load_items
-from casesummary.summarizer import Summarizer, check_summarizable
+from casesummary.summarizer import OnResult, Summarizer, check_summarizable
 
 SKIP_REASONS = {"closed": "lukket punkt", "empty": "ingen tekst"}
 
 
 @click.command(name="summarize")
-@click.argument("file", metavar="FILE")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option(
     "--backend",
     "backend_spec",
@@ -65,8 +67,15 @@ SKIP_REASONS = {"closed": "lukket punkt", "empty": "ingen tekst"}
     metavar="N",
     help="Token budget for the item text, replacing the prompt's (a context= window caps it).",
 )
+@click.option(
+    "--jsonl",
+    "as_jsonl",
+    is_flag=True,
+    help="Print one JSON entry per line as each item finishes (kept if the run is stopped).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 def command(
-    file: str,
+    files: tuple[str, ...],
     backend_spec: str | None,
     prompt_spec: str | None,
     taxonomy_file: Path | None,
@@ -76,18 +85,28 @@ def command(
     show_evidence: bool,
     grounding: GroundingLevel | None,
     max_input_tokens: int | None,
+    as_jsonl: bool,
+    quiet: bool,
 ) -> None:
-    """Summarise the agenda item(s) in FILE, or at a portal address, into Prompt resultater.
+    """Summarise the agenda item(s) in each FILE, or at a portal address, into Prompt resultater.
 
-    A file with several items (a whole meeting) gets every open item with text summarised and
-    the closed or empty ones reported as skipped; --item N picks one. With --json a single item
-    prints one CaseSummary object, several print a list of {number, title, status, ...} entries.
+    A FILE may be a directory (every file in it) or '-' (stdin). One item prints its block
+    (with --json one CaseSummary object). Several items (a whole meeting, several files) get
+    every open item with text summarised and the closed or empty ones reported as skipped;
+    --json prints a list of {number, title, status, ...} entries, --jsonl one entry per line as
+    each item finishes. --item N picks one item of a single FILE.
     """
-    items = load_items(file if is_url(file) else Path(file))
+    if as_json and as_jsonl:
+        raise click.UsageError("--json and --jsonl exclude each other")
+    if item_number is not None and len(files) != 1:
+        raise click.UsageError("--item needs exactly one FILE")
+    inputs = load_inputs(files)
+    several = len(inputs) > 1
+    items = [(loaded.name, item) for loaded in inputs for item in loaded.items]
     if item_number is not None:
-        items = _select(items, item_number)
+        items = [(inputs[0].name, item) for item in _select(inputs[0].items, item_number)]
     if not items:
-        raise click.UsageError(f"{file}: no agenda items found")
+        raise click.UsageError(f"{', '.join(files)}: no agenda items found")
     with Summarizer(
         backend_spec,
         prompt=prompt_spec,
@@ -102,34 +121,70 @@ def command(
             )
         if summarizer.fell_back:
             click.echo(FALLBACK_NOTICE, err=True)
-        if len(items) == 1:
-            item = items[0]
+        if len(items) == 1 and not as_jsonl:
+            item = items[0][1]
             _check_single(item)
-            result = summarizer.summarize(item)
+            with Progress(1, desc="summarize", unit="item", enabled=not quiet) as progress:
+                result = summarizer.summarize(item)
+                progress.update()
             if as_json:
                 click.echo(_json(result.model_dump(mode="json")))
             else:
                 click.echo(_with_evidence(result, show_evidence))
             return
-        todo = [i for i in items if i.is_open and i.has_text]
-        results = summarizer.summarize_many(todo, concurrency=concurrency)
+        todo = [(name, item) for name, item in items if item.is_open and item.has_text]
+        if as_jsonl:
+            for name, item in items:
+                if not (item.is_open and item.has_text):
+                    _print_line(_entry(item, None, name if several else None))
+
+        def stream(position: int, outcome: CaseSummary | SummaryFailure) -> None:
+            name, item = todo[position]
+            _print_line(_entry(item, outcome, name if several else None))
+
+        with Progress(len(todo), desc="summarize", unit="item", enabled=not quiet) as progress:
+            results = summarizer.summarize_many(
+                [item for _, item in todo],
+                concurrency=concurrency,
+                on_result=_counted(progress, stream if as_jsonl else None),
+            )
     outcomes: dict[int, CaseSummary | SummaryFailure] = {
-        id(i): r for i, r in zip(todo, results, strict=True)
+        id(item): r for (_, item), r in zip(todo, results, strict=True)
     }
-    entries = [_entry(i, outcomes.get(id(i))) for i in items]
+    entries = [_entry(i, outcomes.get(id(i)), name if several else None) for name, i in items]
     if as_json:
         click.echo(_json(entries))
-    else:
-        click.echo(_meeting_text(items, outcomes, show_evidence))
+    elif not as_jsonl:
+        click.echo(_many_text(items, outcomes, several=several, show_evidence=show_evidence))
     failed = [e for e in entries if e["status"] == "failed"]
     for entry in failed:
+        where = f"{entry['file']}: " if several else ""
         click.echo(
-            f"casesummary: error: item {entry['number'] or '?'} ({entry['title']}): "
+            f"casesummary: error: {where}item {entry['number'] or '?'} ({entry['title']}): "
             f"{entry['error_type']}: {entry['message']}",
             err=True,
         )
     if failed:
         raise BackendError(f"{len(failed)} of {len(todo)} items could not be summarised")
+
+
+def _counted(
+    progress: Progress, then: OnResult | None
+) -> Callable[[int, CaseSummary | SummaryFailure], None]:
+    """An on_result callback that counts each outcome on `progress`, after passing it on."""
+
+    def callback(position: int, outcome: CaseSummary | SummaryFailure) -> None:
+        if then is not None:
+            then(position, outcome)
+        progress.update(failed=isinstance(outcome, SummaryFailure))
+
+    return callback
+
+
+def _print_line(entry: dict[str, Any]) -> None:
+    """One JSON entry on one line, flushed at once (a stopped run keeps every finished line)."""
+    click.echo(json.dumps(entry, ensure_ascii=False))
+    sys.stdout.flush()
 
 
 def _select(items: list[AgendaItem], number: str) -> list[AgendaItem]:
@@ -148,8 +203,12 @@ def _check_single(item: AgendaItem) -> None:
         raise click.UsageError(f"nothing to summarise in {item.title!r}: {why}") from None
 
 
-def _entry(item: AgendaItem, outcome: CaseSummary | SummaryFailure | None) -> dict[str, Any]:
-    entry: dict[str, Any] = {"number": item.number, "title": item.title}
+def _entry(
+    item: AgendaItem, outcome: CaseSummary | SummaryFailure | None, file: str | None = None
+) -> dict[str, Any]:
+    """One item's line of the --json list and of --jsonl (the shapes the README documents)."""
+    entry: dict[str, Any] = {"file": file} if file is not None else {}
+    entry.update({"number": item.number, "title": item.title})
     if outcome is None:
         reason = "closed" if not item.is_open else "empty"
         return {**entry, "status": "skipped", "reason": reason}
@@ -158,8 +217,10 @@ def _entry(item: AgendaItem, outcome: CaseSummary | SummaryFailure | None) -> di
     return {
         **entry,
         "status": "failed",
+        "reason": outcome.reason,
         "error_type": outcome.error_type,
         "message": outcome.message,
+        "attempts": outcome.attempts,
     }
 
 
@@ -193,13 +254,20 @@ def _with_evidence(result: CaseSummary, show: bool) -> str:
     return f"{text}\n\n{format_evidence(result)}" if show else text
 
 
-def _meeting_text(
-    items: list[AgendaItem],
+def _many_text(
+    items: list[tuple[str, AgendaItem]],
     outcomes: dict[int, CaseSummary | SummaryFailure],
+    *,
+    several: bool,
     show_evidence: bool = False,
 ) -> str:
+    """Each item's block under its heading; with several inputs, each input under its name."""
     blocks: list[str] = []
-    for item in items:
+    shown: str | None = None
+    for name, item in items:
+        if several and name != shown:
+            blocks.append(f"=== {name} ===")
+            shown = name
         heading = f"Punkt {item.number}: {item.title}" if item.number else item.title
         outcome = outcomes.get(id(item))
         if outcome is None:

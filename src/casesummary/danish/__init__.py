@@ -51,6 +51,7 @@ from casesummary.danish.questions import (
     is_question_verb,
     may_be_finite_verb,
     negations,
+    opens_with_hedge,
     question_defects,
 )
 from casesummary.danish.readability import lix
@@ -122,6 +123,7 @@ __all__ = [
     "municipality_of_host",
     "name_key",
     "negations",
+    "opens_with_hedge",
     "parse_danish_date",
     "parse_number",
     "proper_names",

@@ -81,6 +81,24 @@ def is_hedged(text: str) -> bool:
     return any(w in HEDGE_WORDS for w in words(text))
 
 
+#: Words after which a statement's next word still opens it ("Der kan …", "Det kan …").
+_EMPTY_OPENERS = _wordset("der det")
+
+
+def opens_with_hedge(text: str) -> bool:
+    """True when the statement opens tentatively ("Risiko for at …", "Kan …", "Der kan …").
+
+    A hedge word later on ("Giver mulighed for …", "… så udvalget kan følge …") does not make
+    an asserting statement tentative.
+    """
+    tokens = words(text)
+    if not tokens:
+        return False
+    if tokens[0] in HEDGE_WORDS:
+        return True
+    return tokens[0] in _EMPTY_OPENERS and len(tokens) > 1 and tokens[1] in HEDGE_WORDS
+
+
 @lru_cache(maxsize=1)
 def hedge_stems() -> frozenset[str]:
     """The stems of `HEDGE_WORDS`, for leaving hedges out of a comparison of content."""

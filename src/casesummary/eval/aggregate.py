@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from casesummary.eval.rundir import CaseInfo, CaseRecord
 from casesummary.eval.stats import Estimate, NanFloat, bootstrap_ci, mean
@@ -34,13 +34,16 @@ class GroupSummary(BaseModel):
 
 
 class CaseAggregate(BaseModel):
-    """One case over its repeats: metric means and the share of repeats passing every check."""
+    """One case over its repeats: metric means, the share of repeats passing every check, the
+    share that needed a re-ask and the requests each cost on average."""
 
     model_config = ConfigDict(frozen=True)
 
     status: dict[str, int]
     metrics: dict[str, NanFloat]
     pass_rate: NanFloat
+    reask_rate: NanFloat = math.nan
+    attempts: NanFloat = math.nan
 
 
 class UsageTotals(BaseModel):
@@ -72,10 +75,15 @@ class Aggregate(BaseModel):
     by_municipality: dict[str, GroupSummary]
     by_source_format: dict[str, GroupSummary]
     usage: UsageTotals
+    #: Share of cases' records whose first answer had to be sent back (lower is better).
+    reask_rate: Estimate = Field(default_factory=lambda: bootstrap_ci([]))
+    #: Mean requests a record cost, retries and re-asks included.
+    attempts_mean: NanFloat = math.nan
 
 
 def case_aggregates(records: Iterable[CaseRecord]) -> dict[str, CaseAggregate]:
-    """Per case: record statuses, metric means over answered repeats, pass rate over repeats."""
+    """Per case: record statuses, metric means over the repeats that have each metric (answered
+    ones; a failed one only has the validity of its first answer), pass rate over repeats."""
     by_case: dict[str, list[CaseRecord]] = {}
     for record in records:
         by_case.setdefault(record.case_id, []).append(record)
@@ -83,11 +91,19 @@ def case_aggregates(records: Iterable[CaseRecord]) -> dict[str, CaseAggregate]:
     for case_id, case_records in by_case.items():
         status = {s: sum(r.status == s for r in case_records) for s in ("ok", "failed", "skipped")}
         names = _metric_names(case_records)
-        answered = [r for r in case_records if r.status == "ok"]
-        metrics = {n: mean(r.metrics.get(n, math.nan) for r in answered) for n in names}
+        metrics = {n: mean(r.metrics[n] for r in case_records if n in r.metrics) for n in names}
         scored = [r for r in case_records if r.status != "skipped"]
         rate = sum(r.passed for r in scored) / len(scored) if scored else math.nan
-        result[case_id] = CaseAggregate(status=status, metrics=metrics, pass_rate=rate)
+        counted = [r for r in scored if r.reasks is not None]
+        reask_rate = mean(float(bool(r.reasks)) for r in counted)
+        attempts = mean(float(r.attempts) for r in scored if r.attempts is not None)
+        result[case_id] = CaseAggregate(
+            status=status,
+            metrics=metrics,
+            pass_rate=rate,
+            reask_rate=reask_rate,
+            attempts=attempts,
+        )
     return result
 
 
@@ -112,6 +128,7 @@ def aggregate(records: Sequence[CaseRecord], cases: dict[str, CaseInfo]) -> Aggr
         }
 
     overall = _summarise(list(per_case), per_case, records, names)
+    attempts = [float(r.attempts) for r in records if r.attempts is not None]
     return Aggregate(
         counts=overall.counts,
         metrics=overall.metrics,
@@ -121,6 +138,8 @@ def aggregate(records: Sequence[CaseRecord], cases: dict[str, CaseInfo]) -> Aggr
         by_municipality=group("municipality"),
         by_source_format=group("source_format"),
         usage=usage,
+        reask_rate=bootstrap_ci(c.reask_rate for c in per_case.values()),
+        attempts_mean=mean(attempts),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -33,8 +34,16 @@ class MetricDelta(BaseModel):
     delta: Estimate
 
 
+#: A case whose answer was lost (answered in A, failed in B) or won back.
+Change = Literal["regressed", "fixed"]
+
+
 class CaseDelta(BaseModel):
-    """One case present in both runs: its status in each and B − A per metric."""
+    """One case present in both runs: its status in each and B − A per metric.
+
+    A case that `regressed` (answered in A, only failed in B) scores 0 in B on every metric A
+    has: the web app has nothing to show for it. One that was `fixed` scores 0 in A alike.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -43,6 +52,7 @@ class CaseDelta(BaseModel):
     status_b: str
     deltas: dict[str, NanFloat]
     score: NanFloat
+    change: Change | None = None
 
 
 class Comparison(BaseModel):
@@ -83,7 +93,12 @@ def compare_runs(run_a: str | Path, run_b: str | Path) -> Comparison:
 
     cases = []
     for case_id in shared:
-        deltas = {n: _value(per_b[case_id], n) - _value(per_a[case_id], n) for n in names}
+        change = _change(per_a[case_id], per_b[case_id])
+        deltas = {
+            n: _value(per_b[case_id], n, lost=change == "regressed")
+            - _value(per_a[case_id], n, lost=change == "fixed")
+            for n in names
+        }
         finite = [d for d in deltas.values() if math.isfinite(d)]
         cases.append(
             CaseDelta(
@@ -92,6 +107,7 @@ def compare_runs(run_a: str | Path, run_b: str | Path) -> Comparison:
                 status_b=_status(per_b[case_id]),
                 deltas=deltas,
                 score=math.fsum(finite) / len(finite) if finite else math.nan,
+                change=change,
             )
         )
     cases.sort(key=_worst_first)
@@ -139,11 +155,19 @@ def format_comparison(
     known = {m.metric for m in comparison.metrics}
     shown = [n for n in metrics if n in known]
     if comparison.cases:
+        regressed = sum(c.change == "regressed" for c in comparison.cases)
+        fixed = sum(c.change == "fixed" for c in comparison.cases)
+        if regressed or fixed:
+            lines += [
+                "",
+                f"status: {regressed} {'case' if regressed == 1 else 'cases'} regressed "
+                f"(ok → failed), {fixed} fixed (failed → ok)",
+            ]
         lines += ["", "cases, worst first (B − A):"]
         case_rows = [
             [
                 c.case_id,
-                f"{c.status_a} → {c.status_b}",
+                f"{c.status_a} → {c.status_b}" + (f" ({c.change})" if c.change else ""),
                 _signed(c.score),
                 _extreme(c.deltas, worst=True),
                 _extreme(c.deltas, worst=False),
@@ -173,8 +197,21 @@ def _names(per_case: dict[str, CaseAggregate]) -> list[str]:
     return list(dict.fromkeys(n for agg in per_case.values() for n in agg.metrics))
 
 
-def _value(agg: CaseAggregate, name: str) -> float:
-    return agg.pass_rate if name == PASS_RATE else agg.metrics.get(name, math.nan)
+def _value(agg: CaseAggregate, name: str, *, lost: bool = False) -> float:
+    """A case's value of a metric; 0 for a metric it has no value of when its answer is `lost`
+    (the other run answered it)."""
+    value = agg.pass_rate if name == PASS_RATE else agg.metrics.get(name, math.nan)
+    return 0.0 if lost and not math.isfinite(value) else value
+
+
+def _change(a: CaseAggregate, b: CaseAggregate) -> Change | None:
+    """regressed: answered in A, failed (never answered) in B; fixed: the other way round."""
+    answered_a, answered_b = a.status.get("ok", 0) > 0, b.status.get("ok", 0) > 0
+    if answered_a and not answered_b and b.status.get("failed", 0):
+        return "regressed"
+    if answered_b and not answered_a and a.status.get("failed", 0):
+        return "fixed"
+    return None
 
 
 def _status(agg: CaseAggregate) -> str:
@@ -184,7 +221,9 @@ def _status(agg: CaseAggregate) -> str:
 
 def _worst_first(case: CaseDelta) -> tuple[int, float, str]:
     """Newly failing cases first, then by mean delta ascending; cases without deltas last."""
-    newly_failed = "failed" in case.status_b and "failed" not in case.status_a
+    newly_failed = case.change == "regressed" or (
+        "failed" in case.status_b and "failed" not in case.status_a
+    )
     score = case.score if math.isfinite(case.score) else math.inf
     return (0 if newly_failed else 1, score, case.case_id)
 

@@ -108,8 +108,14 @@ def load_golden(directory: str | Path | None = None) -> list[GoldenCase]:
     """Every case under a golden directory, sorted by id; any broken case is an error."""
     root = Path(directory) if directory is not None else default_golden_dir()
     if not root.is_dir():
-        hint = "" if directory is not None else f" (pass a directory or set {GOLDEN_ENV})"
-        raise InvalidGoldenCase(f"no golden directory here{hint}", path=root)
+        if directory is not None or os.environ.get(GOLDEN_ENV):
+            raise InvalidGoldenCase("no golden directory here", path=root)
+        raise InvalidGoldenCase(
+            "no golden directory here: eval needs --golden DIR (or a checkout of the "
+            f"casesummary repository, whose golden/ it uses), or ${GOLDEN_ENV} set to one; "
+            "an installed package ships no golden cases",
+            path=root,
+        )
     dirs = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))]
     if not dirs:
         raise InvalidGoldenCase("no golden cases in this directory", path=root)

@@ -2,8 +2,9 @@
 
 The deterministic metrics are proxies; a judge reads the item and the answer as a person would.
 It costs a model call per answer and is only as good as the judging model, so it is optional
-and never part of the default eval. Any `Backend` can judge; the rubric is the versioned
-prompt ``prompts/judge/v1.md``.
+and never part of the default eval: `casesummary eval --judge SPEC` (or `run_eval(judge=…)`)
+adds its ratings as metrics, cached like answers. Any `Backend` can judge; the rubric is the
+versioned prompt ``prompts/judge/v1.md``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from casesummary.validation import unfence
 JUDGE_PROMPT = "judge"
 #: The criteria a verdict rates, in report order.
 CRITERIA: tuple[str, ...] = ("faithfulness", "neutrality", "balance", "clarity")
+#: The metrics a judged eval run adds: each criterion, and their mean `judge`.
+JUDGE_METRIC_NAMES: tuple[str, ...] = (*(f"judge_{c}" for c in CRITERIA), "judge")
 
 
 class Rating(BaseModel):
@@ -50,6 +53,12 @@ class JudgeVerdict(BaseModel):
     def metrics(self) -> dict[str, float]:
         """The ratings as metrics in [0, 1] (1 -> 0.0, 5 -> 1.0), named ``judge_<criterion>``."""
         return {f"judge_{c}": (getattr(self, c).score - 1) / 4 for c in CRITERIA}
+
+
+def judge_metrics(verdict: JudgeVerdict) -> dict[str, float]:
+    """A verdict as eval metrics in [0, 1]: ``judge_<criterion>`` and their mean ``judge``."""
+    scores = verdict.metrics()
+    return {**scores, "judge": sum(scores.values()) / len(scores)}
 
 
 def verdict_schema() -> dict[str, Any]:

@@ -7,13 +7,14 @@ leaves NaN out of its means.
 
 The metrics are proxies chosen to be cheap, offline and explainable to a prompt author:
 
-- validity        the contract: schema, three pros, three cons, one question, taxonomy keywords
+- validity        the contract, on the first answer the backend gave (before any re-ask):
+                  schema, three pros, three cons, one question, taxonomy keywords
 - keywords_*      set precision/recall/F1 of Emneord against the golden answer
 - grounding       share of numbers, dates and names in the answer found in the item
                   (a hallucination proxy)
 - sim_*           stemmed-word F1 against the golden answer, pros/cons aligned one-to-one
 - balance         no con restating a pro, no duplicates, pros and cons alike in length
-- hedge_symmetry  pros and cons hedged alike ("risiko for", "kan")
+- hedge_style     what the style asks: pros that assert, cons that hedge ("Risiko for at …")
 - question_form   a yes/no question, without negation, naming the municipality
 - language        Danish without English leakage, within the length bounds
 - readability     LIX of the citizen text within the target band (30-40)
@@ -51,7 +52,7 @@ METRIC_NAMES: tuple[str, ...] = (
     "sim_cons",
     "similarity",
     "balance",
-    "hedge_symmetry",
+    "hedge_style",
     "question_form",
     "language",
     "readability",
@@ -138,16 +139,19 @@ def score_output(
     expected: PromptResult | None,
     taxonomy: Taxonomy,
     municipality: str | None,
+    first_answer: str | None = None,
 ) -> Scores:
     """Every metric in `METRIC_NAMES` and check in `CHECK_NAMES` for one valid answer.
 
     `source_text` is the item's full visible text; `municipality` (when known) also counts as
-    source for grounding, since the question is asked to name it.
+    source for grounding, since the question is asked to name it. `first_answer` is the raw
+    text of the backend's first answer: validity and its checks score it (a re-asked answer
+    was not valid the first time); without it they score `output`.
     """
     checks: dict[str, bool] = {}
     metrics: dict[str, float] = {}
 
-    checks.update(validity_checks(output, taxonomy))
+    checks.update(validity_checks(output if first_answer is None else first_answer, taxonomy))
     metrics["validity"] = validity_score(checks)
 
     metrics.update(keyword_scores(output.keywords, expected.keywords if expected else None))
@@ -160,7 +164,7 @@ def score_output(
 
     balance_checks, metrics["balance"] = balance(output)
     checks.update(balance_checks)
-    metrics["hedge_symmetry"] = hedge_symmetry(output)
+    metrics["hedge_style"] = hedge_style(output)
 
     question_checks, metrics["question_form"] = question_form(output.question, municipality)
     checks.update(question_checks)
@@ -225,9 +229,11 @@ def validity_checks(
 
 
 def validity_score(checks: dict[str, bool]) -> float:
-    """validity: the share of the validity checks passed.
+    """validity: the share of the validity checks passed, by the first answer the backend gave.
 
     A broken contract is what the web app cannot show, so this is the first thing to look at.
+    The eval scores the first answer, before any re-ask: a prompt whose answers are only valid
+    after being sent back costs more and scores lower here (see also the run's re-ask rate).
     """
     return sum(checks[name] for name in VALIDITY_CHECKS) / len(VALIDITY_CHECKS)
 
@@ -440,15 +446,19 @@ def balance(output: PromptResult) -> tuple[dict[str, bool], float]:
     return checks, sum(parts) / len(parts)
 
 
-def hedge_symmetry(output: PromptResult) -> float:
-    """hedge_symmetry: 1 - |share of hedged pros - share of hedged cons|.
+def hedge_style(output: PromptResult) -> float:
+    """hedge_style: pros that assert and cons that hedge, as the prompt and the golden style ask.
 
-    Cons that all say "Risiko for at ..." beside pros that assert make the case read
-    one-sided. The shipped summary prompt (like the published Odense answer) asks for exactly
-    that style, so expect low values there; the metric is for comparing prompts that try to
-    state both sides with the same certainty. Not a check, so it never marks an answer failed.
+    The published Odense answer, the summary prompt and golden/README.md all write pros as
+    statements ("Sikrer …", "Giver mulighed for …") and cons cautiously ("Risiko for at …",
+    "Mulighed for at …"): the cons are risks, not facts. The metric is the mean of the share of
+    pros that do not open with a hedge and the share of cons that hedge. A con stated as a
+    certainty, or a pro that only says "kan", scores lower. Not a check.
     """
-    return 1.0 - abs(_hedge_rate(output.pros) - _hedge_rate(output.cons))
+    pros = [not danish.opens_with_hedge(p) for p in output.pros]
+    cons = [danish.is_hedged(c) for c in output.cons]
+    parts = [sum(side) / len(side) for side in (pros, cons) if side]
+    return sum(parts) / len(parts) if parts else 1.0
 
 
 def _near_duplicates(items: Sequence[set[str]]) -> int:
@@ -457,10 +467,6 @@ def _near_duplicates(items: Sequence[set[str]]) -> int:
         any(_dice(items[i], items[j]) >= DUPLICATE_THRESHOLD for j in range(i))
         for i in range(len(items))
     )
-
-
-def _hedge_rate(items: Sequence[str]) -> float:
-    return sum(danish.is_hedged(i) for i in items) / len(items) if items else 0.0
 
 
 # --- question form ------------------------------------------------------------------------

@@ -102,12 +102,12 @@ def _markdown(view: dict[str, Any]) -> str:
         "",
         "## Cases",
         "",
-        "| case | status | pass rate | " + " | ".join(_md(n) for n in names) + " |",
+        _md_row(["case", "status", "pass rate", *(_md(n) for n in names)]),
         "|---|---|---:|" + "---:|" * len(names),
     ]
     for case in view["cases"]:
-        values = " | ".join(case["metric_values"][n] for n in names)
-        lines.append(f"| {_md(case['id'])} | {case['status']} | {case['pass_rate']} | {values} |")
+        values = [case["metric_values"][n] for n in names]
+        lines.append(_md_row([_md(case["id"]), case["status"], case["pass_rate"], *values]))
     if view["skipped"]:
         lines += ["", "## Skipped", ""]
         lines += [f"- {_md(c['id'])}: {_md(c['reason'])}" for c in view["skipped"]]
@@ -142,6 +142,11 @@ def _markdown_evidence(view: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _md_row(cells: list[str]) -> str:
+    """One Markdown table row: as many cells as given, even when a run has no metric columns."""
+    return "| " + " | ".join(cells) + " |"
+
+
 def _md(text: object) -> str:
     """Text made safe for a Markdown table cell (no pipes, line breaks or raw HTML)."""
     value = " ".join(str(text).split())
@@ -161,6 +166,18 @@ def _view(run: RunData, agg: Aggregate) -> dict[str, Any]:
     pr = agg.pass_rate
     metric_rows.append(
         {"name": "pass_rate", "mean": fmt(pr.mean), "ci": _ci(pr.low, pr.high), "n": pr.n}
+    )
+    rr = agg.reask_rate  # lower is better: the share of answers that had to be sent back
+    metric_rows.append(
+        {"name": "reask_rate", "mean": fmt(rr.mean), "ci": _ci(rr.low, rr.high), "n": rr.n}
+    )
+    metric_rows.append(
+        {
+            "name": "attempts",
+            "mean": fmt(agg.attempts_mean, 2),
+            "ci": "n/a",
+            "n": agg.counts.records,
+        }
     )
     check_rows = [{"name": n, "share": fmt(v)} for n, v in agg.checks.items()]
     groups = [

@@ -14,6 +14,7 @@ record and case is written through `redact.masked`, so no CPR number reaches the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Sequence
@@ -55,6 +56,10 @@ class CaseRecord(BaseModel):
     latency_s: float | None = None
     error_type: str | None = None
     message: str | None = None
+    #: Requests sent to the backend for this record, retries included (Provenance.attempts).
+    attempts: int | None = None
+    #: Answers sent back to be fixed (0 when the first answer was valid).
+    reasks: int | None = None
 
     @field_validator("metrics", "checks", mode="before")
     @classmethod
@@ -103,6 +108,8 @@ class RunInfo(BaseModel):
     repeat: int
     concurrency: int
     cache: bool
+    #: The judging backend (`eval --judge`), without credentials; None when not judged.
+    judge: str | None = None
     started: datetime
     finished: datetime | None = None
     resumed: list[datetime] = Field(default_factory=list)
@@ -177,17 +184,32 @@ def read_model(path: Path, model: type[_M]) -> _M:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write a whole file via a temporary sibling, so readers never see half of it."""
+    """Write a whole file via a temporary sibling, so readers never see half of it.
+
+    A directory that cannot be written (read-only, full) is an InvalidRunDirectory naming it.
+    """
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # leave no half-written temporary file behind
+            tmp.unlink(missing_ok=True)
+        raise InvalidRunDirectory(
+            f"cannot write {path.name} here ({exc.strerror or exc})", path=path.parent
+        ) from None
 
 
 class ResultsWriter:
     """Appends whole lines: one write() each, flushed to disk before the next case is counted."""
 
     def __init__(self, path: Path) -> None:
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise InvalidRunDirectory(
+                f"cannot write {path.name} here ({exc.strerror or exc})", path=path.parent
+            ) from None
 
     def write(self, record: CaseRecord) -> None:
         line = (masked(record).model_dump_json() + "\n").encode("utf-8")

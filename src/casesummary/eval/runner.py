@@ -11,7 +11,6 @@ report's excerpt and the scores' source); an `oracle` backend answers from these
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -21,10 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from casesummary._progress import Progress
 from casesummary.backends.replay import RecordingBackend
 from casesummary.eval.aggregate import Aggregate, aggregate
 from casesummary.eval.golden import GoldenCase
-from casesummary.eval.metrics import score_output
+from casesummary.eval.judge import ajudge, judge_metrics
+from casesummary.eval.metrics import score_output, validity_checks, validity_score
 from casesummary.eval.oracle import OracleBackend
 from casesummary.eval.pricing import cost_usd
 from casesummary.eval.report import write_reports
@@ -44,8 +45,8 @@ from casesummary.eval.rundir import (
     write_text,
 )
 from casesummary.exceptions import InvalidRunDirectory, NothingToSummarize
-from casesummary.result import PromptResult
-from casesummary.summarizer import BackendArg, Summarizer, run_in_new_loop
+from casesummary.result import PromptResult, failure_reason
+from casesummary.summarizer import BackendArg, Summarizer, Trace, run_in_new_loop
 
 if TYPE_CHECKING:
     from casesummary.backends.base import Backend
@@ -101,6 +102,7 @@ def run_eval(
     resume: bool = False,
     progress: bool = True,
     max_input_tokens: int | None = None,
+    judge: BackendArg = None,
 ) -> RunSummary:
     """Run every case `repeat` times, write the run directory and return its summary.
 
@@ -109,6 +111,8 @@ def run_eval(
     content-addressed cache (re-running an unchanged prompt calls no backend). With `resume`,
     pairs already in results.jsonl are kept and only the rest are run. `max_input_tokens`
     replaces the prompt's token budget for the item text (a backend's context window caps it).
+    With `judge` (a spec or a Backend), each answer is also rated by the LLM judge
+    (`eval/judge.py`), cached alike.
     """
     summarizer = Summarizer(
         backend,
@@ -117,6 +121,7 @@ def run_eval(
         cache_dir=cache_dir,
         max_input_tokens=max_input_tokens,
     )
+    judging = _judging(judge, cache_dir)
     run = _run(
         summarizer,
         cases,
@@ -125,9 +130,14 @@ def run_eval(
         repeat=repeat,
         resume=resume,
         progress=progress,
+        judging=judging,
     )
     # The loop made here dies on return: every connection the backend opened on it is closed.
-    return run_in_new_loop(run, summarizer.backend)
+    try:
+        return run_in_new_loop(run, summarizer.backend)
+    finally:
+        if judging is not None:
+            judging.close()
 
 
 async def arun_eval(
@@ -143,24 +153,38 @@ async def arun_eval(
     resume: bool = False,
     progress: bool = True,
     max_input_tokens: int | None = None,
+    judge: BackendArg = None,
 ) -> RunSummary:
     """`run_eval` for callers already inside an event loop; closes a backend made from a spec."""
-    async with Summarizer(
-        backend,
-        prompt=prompt,
-        taxonomy=taxonomy,
-        cache_dir=cache_dir,
-        max_input_tokens=max_input_tokens,
-    ) as summarizer:
-        return await _run(
-            summarizer,
-            cases,
-            out=Path(out_dir),
-            concurrency=concurrency,
-            repeat=repeat,
-            resume=resume,
-            progress=progress,
-        )
+    judging = _judging(judge, cache_dir)
+    try:
+        async with Summarizer(
+            backend,
+            prompt=prompt,
+            taxonomy=taxonomy,
+            cache_dir=cache_dir,
+            max_input_tokens=max_input_tokens,
+        ) as summarizer:
+            return await _run(
+                summarizer,
+                cases,
+                out=Path(out_dir),
+                concurrency=concurrency,
+                repeat=repeat,
+                resume=resume,
+                progress=progress,
+                judging=judging,
+            )
+    finally:
+        if judging is not None:
+            await judging.aclose()
+
+
+def _judging(judge: BackendArg, cache_dir: str | Path | None) -> Summarizer | None:
+    """The judge's backend, resolved, cached and closed like the answering one (or None)."""
+    if judge is None:
+        return None
+    return Summarizer(judge, cache_dir=cache_dir)
 
 
 async def _run(
@@ -172,6 +196,7 @@ async def _run(
     repeat: int,
     resume: bool,
     progress: bool,
+    judging: Summarizer | None = None,
 ) -> RunSummary:
     concurrency = max(1, concurrency)
     repeat = max(1, repeat)
@@ -180,6 +205,7 @@ async def _run(
     if isinstance(oracle, OracleBackend):
         oracle.adopt((c.case, c.item) for c in loaded.values() if not isinstance(c.item, Exception))
     backend = summarizer.backend
+    judge = judging.backend if judging is not None else None
     info = RunInfo(
         prompt_id=summarizer.prompt.id,
         prompt_version=str(summarizer.prompt.version),
@@ -194,6 +220,7 @@ async def _run(
         repeat=repeat,
         concurrency=concurrency,
         cache=isinstance(backend, RecordingBackend) and backend.reuse,
+        judge=judging.label if judging is not None else None,
         started=_now(),
         casesummary_version=_version(),
     )
@@ -206,21 +233,21 @@ async def _run(
     pending = [(c, r) for c in loaded.values() for r in range(repeat) if (c.case.id, r) not in done]
     writer = ResultsWriter(out / RESULTS_FILE)
     semaphore = asyncio.Semaphore(concurrency)
-    from tqdm import tqdm
-
-    bar = tqdm(total=len(pending), desc="eval", unit="case", file=sys.stderr, disable=not progress)
+    bar = Progress(len(pending), desc="eval", unit="case", enabled=progress)
 
     async def one(case: _Case, rep: int) -> None:
         async with semaphore:
-            record = await _evaluate(case, rep, summarizer)
+            record = await _evaluate(case, rep, summarizer, judge)
         writer.write(record)
-        bar.update(1)
+        bar.update(failed=record.status == "failed")
 
     try:
         await asyncio.gather(*(one(c, r) for c, r in pending))
     finally:
         writer.close()
         bar.close()
+        if judge is not None:
+            await judge.aclose()  # its connections to this loop, as for the answering backend
 
     records = read_records(out / RESULTS_FILE)
     agg = aggregate(records, merged)
@@ -248,6 +275,12 @@ def _prepare(out: Path, info: RunInfo, *, resume: bool) -> tuple[RunInfo, set[tu
             raise InvalidRunDirectory(
                 f"cannot resume: the run used backend {old.backend!r} (model {old.model!r}), "
                 f"this is {info.backend!r} (model {info.model!r})",
+                path=out,
+            )
+        if old.judge != info.judge:
+            raise InvalidRunDirectory(
+                f"cannot resume: the run was judged by {old.judge or 'no judge'}, "
+                f"this is judged by {info.judge or 'no judge'}",
                 path=out,
             )
         done = {(r.case_id, r.repeat) for r in read_records(results_path, repair=True)}
@@ -280,30 +313,45 @@ def _previous_cases(out: Path) -> list[CaseInfo]:
     return list(load_run(out).cases.values())
 
 
-async def _evaluate(case: _Case, rep: int, summarizer: Summarizer) -> CaseRecord:
-    """One (case, repeat): summarise, score, and describe the outcome as a record."""
+async def _evaluate(
+    case: _Case, rep: int, summarizer: Summarizer, judge: Backend | None = None
+) -> CaseRecord:
+    """One (case, repeat): summarise, score (and judge), and describe the outcome as a record.
+
+    Validity scores the first answer the backend gave, also for a case whose answer stayed
+    invalid; `attempts` and `reasks` say what the case cost.
+    """
     golden, item = case.case, case.item
     base: dict[str, Any] = {"case_id": golden.id, "repeat": rep}
     if isinstance(item, Exception):
         return CaseRecord(**base, **_failure(item))
     started = time.perf_counter()
+    trace = Trace()
     try:
-        summary = await summarizer.asummarize(item, repeat=rep)
+        summary = await summarizer.asummarize(item, repeat=rep, trace=trace)
     except NothingToSummarize as exc:
         if golden.expect_skip is None:
-            return CaseRecord(**base, **_failure(exc), reason=exc.reason)
+            return CaseRecord(**base, **_failure(exc))
         note = (
             None if exc.reason == golden.expect_skip else f"golden expects {golden.expect_skip!r}"
         )
         return CaseRecord(**base, status="skipped", reason=exc.reason, message=note)
     except Exception as exc:  # one case's failure is a line, never the end of the run
-        return CaseRecord(**base, **_failure(exc), latency_s=time.perf_counter() - started)
+        first = _first_validity(trace, summarizer)
+        return CaseRecord(
+            **base,
+            **_failure(exc),
+            **_cost(trace),
+            metrics=first,
+            latency_s=time.perf_counter() - started,
+        )
     latency = time.perf_counter() - started
     if golden.expect_skip is not None:
         return CaseRecord(
             **base,
             status="failed",
             provenance=summary.provenance,
+            **_cost(trace),
             latency_s=latency,
             error_type="UnexpectedSummary",
             message=f"the golden case is {golden.expect_skip}, but a summary was produced",
@@ -316,32 +364,63 @@ async def _evaluate(case: _Case, rep: int, summarizer: Summarizer) -> CaseRecord
             expected=golden.expected,
             taxonomy=summarizer.taxonomy,
             municipality=golden.municipality,
+            first_answer=trace.responses[0].content if trace.responses else None,
         )
         cost = cost_usd(summary.provenance.model, summary.provenance.usage)
     except Exception as exc:  # a scoring bug must not lose the answer
         return CaseRecord(
             **base,
             **_failure(exc),
+            **_cost(trace),
             output=output,
             provenance=summary.provenance,
             latency_s=latency,
         )
+    metrics = dict(scores.metrics)
+    note = None
+    if judge is not None:
+        try:
+            verdict = await ajudge(
+                output, item, backend=judge, taxonomy=summarizer.taxonomy, repeat=rep
+            )
+            metrics.update(judge_metrics(verdict))
+        except Exception as exc:  # a judge's failure leaves the answer and its scores standing
+            note = f"judge failed: {type(exc).__name__}: {' '.join(str(exc).split())}"
     return CaseRecord(
         **base,
         status="ok",
         output=output,
         provenance=summary.provenance,
         citations=summary.citations,
-        metrics=dict(scores.metrics),
+        **_cost(trace),
+        metrics=metrics,
         checks=dict(scores.checks),
         cost_usd=cost,
         latency_s=latency,
+        message=note,
     )
+
+
+def _first_validity(trace: Trace, summarizer: Summarizer) -> dict[str, float]:
+    """validity of the first answer a failed case got (none when it got no answer)."""
+    if not trace.responses:
+        return {}
+    checks = validity_checks(trace.responses[0].content, summarizer.taxonomy)
+    return {"validity": validity_score(checks)}
+
+
+def _cost(trace: Trace) -> dict[str, Any]:
+    return {"attempts": trace.attempts, "reasks": trace.reasks}
 
 
 def _failure(exc: BaseException) -> dict[str, Any]:
     message = " ".join(str(exc).split()) or type(exc).__name__
-    return {"status": "failed", "error_type": type(exc).__name__, "message": message}
+    return {
+        "status": "failed",
+        "reason": failure_reason(exc),
+        "error_type": type(exc).__name__,
+        "message": message,
+    }
 
 
 def _case_info(case: _Case) -> CaseInfo:

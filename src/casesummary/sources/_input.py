@@ -28,6 +28,8 @@ MAX_PDF_BYTES = 512 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _PATH_SUFFIXES = (".json", ".txt", ".html", ".htm", ".text", ".xml", ".pdf")
 _MAX_PATH = 4096
+#: A one-line string ending like a file name ("meeting.jsn", "referat 2026.pdf") names a file.
+_FILE_NAME = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
 _SNIFF = 4096
 # The first tag of a document after any declaration, comments and doctype.
 _FIRST_TAG = re.compile(rb"<([A-Za-z][A-Za-z0-9_.:\-]*)")
@@ -91,7 +93,7 @@ def decode(source: object) -> tuple[str, Decoded]:
         return "<bytes>", _from_bytes(bytes(source), "<bytes>")
     if isinstance(source, str):
         if looks_like_path(source):
-            return source, _from_bytes(_read(Path(source)), source)
+            return source, _from_bytes(_read(Path(source), source), source)
         return "<string>", _from_text(source, "<string>")
     raise InvalidAgendaItem(
         f"expected a path, text, bytes or a dict, got {type(source).__name__}", source="<input>"
@@ -105,31 +107,35 @@ def looks_like_path(text: str) -> bool:
     stripped = text.strip()
     if not stripped or stripped[0] in "{[<%":
         return False
-    if stripped.lower().endswith(_PATH_SUFFIXES):
+    if stripped.lower().endswith(_PATH_SUFFIXES) or _FILE_NAME.search(stripped):
         return True
+    if not any(c.isspace() for c in stripped) and ("/" in stripped or "\\" in stripped):
+        return True  # a path without a suffix ("exports/punkt"); item text has spaces
     try:
         return Path(text).is_file()
     except (OSError, ValueError):
         return False
 
 
-def _read(path: Path) -> bytes:
-    """The file's bytes; a file too large for its kind is refused before it is read."""
+def _read(path: Path, origin: str | None = None) -> bytes:
+    """The file's bytes; a file too large for its kind is refused before it is read. Errors
+    name the file as the caller wrote it (`origin`)."""
+    named = origin if origin is not None else str(path)
     try:
         with path.open("rb") as handle:
             head = handle.read(1024)
             size = path.stat().st_size
             limit = MAX_PDF_BYTES if b"%PDF-" in head else MAX_MARKUP_BYTES
             if size > limit:
-                raise InvalidAgendaItem(_too_large(size, limit, head), source=path)
+                raise InvalidAgendaItem(_too_large(size, limit, head), source=named)
             return head + handle.read()
     except FileNotFoundError as exc:
-        raise InvalidAgendaItem("no such file", source=path) from exc
+        raise InvalidAgendaItem("no such file", source=named) from exc
     except IsADirectoryError as exc:
-        raise InvalidAgendaItem("is a directory, not a file", source=path) from exc
+        raise InvalidAgendaItem("is a directory, not a file", source=named) from exc
     except OSError as exc:
         raise InvalidAgendaItem(
-            f"cannot read the file: {exc.strerror or exc}", source=path
+            f"cannot read the file: {exc.strerror or exc}", source=named
         ) from exc
 
 
