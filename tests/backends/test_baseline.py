@@ -349,7 +349,7 @@ def test_is_a_backend_named_baseline() -> None:
     backend = get_backend("baseline")
     assert isinstance(backend, BaselineBackend)
     assert isinstance(backend, Backend)
-    assert (backend.name, backend.model) == ("baseline", "extractive-v2")
+    assert (backend.name, backend.model) == ("baseline", "extractive-v3")
 
 
 def test_spec_with_options_is_rejected() -> None:

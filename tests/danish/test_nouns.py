@@ -37,3 +37,23 @@ def test_is_definite() -> None:
     assert danish.is_definite("orienteringen")
     assert not danish.is_definite("dagsorden")
     assert not danish.is_definite("budget")
+
+
+@pytest.mark.parametrize(
+    ("noun", "expected"),
+    [
+        ("engagement", "sit"),
+        ("regnskab", "sit"),
+        ("fritidspolitik", "sin"),
+        ("styrelsesvedtægt", "sin"),
+        ("opgaver", "sine"),
+        ("udgifter", "sine"),
+        # the ending does not tell gender or number: no guess ("kommunens" is used instead)
+        ("ejendomme", None),
+        ("hjemmeside", None),
+        ("budget", None),
+        ("forslaget", None),
+    ],
+)
+def test_reflexive_possessive(noun: str, expected: str | None) -> None:
+    assert danish.reflexive_possessive(noun) == expected

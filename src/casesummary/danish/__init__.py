@@ -10,7 +10,7 @@ One module per concept:
 - `names`         proper names and the stem keys that match their inflected forms
 - `municipality`  "Odense Kommune" / "kommunen", the bare name, and the guess from the texts
 - `verbs`         infinitive, present, s-passive and participle forms of the verbs of decisions
-- `nouns`         nouns in the definite form ("dagsorden" -> "dagsordenen")
+- `nouns`         nouns in the definite form ("dagsorden" -> "dagsordenen"), reflexive possessives
 - `furniture`     page furniture: portal and PDF boilerplate that is no part of an item's text
 - `readability`   LIX, the Scandinavian readability index
 
@@ -33,7 +33,7 @@ from casesummary.danish.municipality import (
     municipality_of_host,
 )
 from casesummary.danish.names import name_key, proper_names
-from casesummary.danish.nouns import DOCUMENT_NOUNS, definite, is_definite
+from casesummary.danish.nouns import DOCUMENT_NOUNS, definite, is_definite, reflexive_possessive
 from casesummary.danish.numbers import (
     NUMBER_TEXT,
     Quantity,
@@ -129,6 +129,7 @@ __all__ = [
     "proper_names",
     "quantities",
     "question_defects",
+    "reflexive_possessive",
     "sentence_gaps",
     "sentences",
     "stem",

@@ -168,4 +168,27 @@ def is_definite(word: str) -> bool:
     return bool(_DEFINITE.search(low)) and not low.endswith(("sted", "råd"))
 
 
-__all__ = ["DOCUMENT_NOUNS", "definite", "is_definite"]
+#: Endings of common-gender nouns, safe to read the gender from ("-ning" -> "sin planlægning").
+_COMMON_ENDINGS = (
+    "ning", "else", "hed", "tion", "sion", "politik", "plan", "strategi", "aftale", "ordning",
+    "indsats", "vedtægt", "pulje", "bevilling", "model", "proces", "service", "økonomi",
+)  # fmt: skip
+
+
+def reflexive_possessive(noun: str) -> str | None:
+    """The reflexive possessive for what the subject owns, by the noun's gender and number:
+    'sit engagement', 'sin fritidspolitik', 'sine opgaver'; None where the ending does not tell
+    ("ejendomme": a plural in -e, or a singular)."""
+    low = noun.casefold()
+    if not low.isalpha() or is_definite(low):
+        return None
+    if _PLURAL.search(low) and low not in _SINGULAR_ER and not low.endswith("eder"):
+        return "sine"
+    if low.endswith(_COMMON_ENDINGS):
+        return "sin"
+    if low.endswith(_NEUTER_ENDINGS) and not low.endswith("e"):
+        return "sit"
+    return None
+
+
+__all__ = ["DOCUMENT_NOUNS", "definite", "is_definite", "reflexive_possessive"]

@@ -26,9 +26,9 @@ VERBS = _wordset(
     afgive afgøre anmode opfordre blive afholde afhænde aflyse afløse afsætte afskaffe afskrive
     afslutte afvente
     afvikle afvise aftale analysere kræve anbefale anerkende anke ansætte anskaffe anvende anvise
-    arbejde beslutte besvare betale bevare bevilge bidrage bortfalde bruge bygge byggemodne
+    arbejde bede beslutte besvare betale bevare bevilge bidrage bortfalde bruge bygge byggemodne
     bemyndige behandle bringe delegere deltage drøfte dække efterleve erhverve etablere
-    evaluere fastholde fastlægge fastsætte finansiere flytte fordele forelægge forespørge
+    evaluere fastholde fastlægge fastsætte finansiere finde flytte fordele forelægge forespørge
     forhandle forhøje forlænge forpligte fortsætte foreslå foretage forny fremlægge
     fremme fremsende frigive frigøre fusionere fælde færdiggøre følge gennemføre genoptage
     genvælge give godkende gøre hejse henlægge henvise hjemtage håndtere igangsætte implementere
@@ -102,7 +102,7 @@ NOT_PASSIVE = _wordset(
     """
     findes synes lykkes mødes trives færdes mindes længes omgås enes skændes slås ses
     proces status fokus bonus campus kursus modus konsensus virus corpus census
-    eventuelles fælles indbyrdes ligeledes anderledes tilfældes
+    eventuelles fælles indbyrdes ligeledes anderledes tilfældes hvorledes således ellers dels
     """
 )
 
@@ -122,6 +122,7 @@ NOMINALISATIONS: dict[str, str] = {
     "endelig vedtagelse": "vedtage",
     "ansættelse": "ansætte",
     "etablering": "etablere",
+    "gennemførelse": "gennemføre",
     "indgåelse": "indgå",
     "renovering": "renovere",
     "omdannelse": "omdanne",

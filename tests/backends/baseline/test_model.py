@@ -19,6 +19,7 @@ from casesummary.taxonomy import load_taxonomy
 ROOT = Path(__file__).resolve().parents[3]
 PINNED = {
     "extractive-v2": "d3f01e354ec8f75174a9eb021101b95a25b80dffea70d2077a938acc131d4ea4",
+    "extractive-v3": "a02445e71a39908eebecbff07b4d83f94a7a78370f68ac9ebbd74400b0aac4d2",
 }
 
 

@@ -3,8 +3,11 @@ markers and "…, og at …", and each classified (decision, discussion, orienta
 
 Where: the Indstilling (unless it is an attachment list or a heading), a section that reads as
 one ("Det indstilles: …", Aarhus' Beslutningspunkter), a proposal sentence in the Resumé or
-Sagsfremstilling ("Staben foreslår, at …", "… fremlægges til godkendelse"), else the decision
-("Godkendt.", "Det tiltrædes, at …").
+Sagsfremstilling ("Staben foreslår, at …", "… fremlægges til godkendelse"), what a member
+proposal proposes ("SF foreslår, at …", "Byrådet anmoder Magistraten om at …"), else the
+decision ("Godkendt.", "Det tiltrædes, at …"). Routing ("Sagen bedes tilbagesendt …",
+"fremsendes til …") and committee history ("Økonomiudvalget 12-01-2021 / Anbefales.") are never
+the decision.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from casesummary.backends.baseline._text import clean_text, recommendation_text
+from casesummary.backends.baseline._text import clean_text, lines, recommendation_text
 from casesummary.danish import infinitive_of_passive, infinitive_of_present, is_negated, sentences
 from casesummary.danish.furniture import is_furniture
 from casesummary.item import AgendaItem, SectionKind
@@ -60,14 +63,19 @@ _INLINE_SPLIT = re.compile(
     r"(?<!efterretning)(?<!orientering)(?<!godkender)(?<!godkendes)(?<!beslutter)(?<!tiltrædes)"
     r"(?<!supplement)(?<!indstilles)(?<!foreslår)(?<!\bdet)(?<!\bom)"
     r"(?:[;,]\s*(?:samt|og)?\s*|\s+samt\s+)(?=at\s+(?!anbefale\b))"
-    r"|(?<!At)\s(?=(?:At\s+)?\d{1,2}\)\s+(?:at\s|(?-i:[A-ZÆØÅ])))|\s(?=\d{1,2}\.\s+at\s)|\s(?=•\s)",
+    r"|(?<!At)\s(?=(?:At\s+)?\d{1,2}\)\s+(?:at\s|(?-i:[A-ZÆØÅ])))|\s(?=\d{1,2}\.\s+at\s)|\s(?=•\s)"
+    r"|\s(?=(?-i:At)\)\s)",
     re.I,
 )
+# A proposal made in so many words, stronger than a sentence on what the council must decide.
+_PROPOSED = re.compile(r"(?:foreslår|indstiller|anbefaler),?\s+at\b", re.I)
 # A proposal inside the Resumé or Sagsfremstilling.
 _PROPOSAL = re.compile(
-    r"(?:foreslår|indstiller|anbefaler),?\s+at\b|anmodes om at\b|skal (?:tage stilling til|beslutte"
-    r"|godkende|drøfte|vedtage)\b|(?:fremlægges|forelægges)\b[^.]*\btil\s+(?:godkendelse|drøftelse"
-    r"|orientering)\b|orienteres(?: der)? om\b|blev orienteret om\b|^Stillingtagen til\b",
+    r"(?:foreslår|indstiller|anbefaler),?\s+at\b|anmodes om at\b|skal\s+(?:[\wæøå]+\s+){0,6}?"
+    r"(?:tage stilling til|beslutte|godkende|drøfte|vedtage|behandle)\b"
+    r"|(?:fremlægges|forelægges)\b[^.]*\btil\s+(?:godkendelse|drøftelse|orientering)\b"
+    r"|orienteres(?: der)? om\b|blev orienteret om\b|^Stillingtagen til\b"
+    r"|^(?:byrådet|kommunalbestyrelsen|udvalget)\s+(?:anmoder|opfordrer|pålægger|beder)\b",
     re.IGNORECASE,
 )
 
@@ -143,14 +151,23 @@ _PROCEDURAL = re.compile(
     r"\bbesvares\b|redaktionelle ændringer|\bfinansieres\b|foreslås finansieret|\bvil indgå\b"
     r"|indgår i den (?:videre|samlede)|\bgennemføres fra\b|foretages en gennemgang"
     r"|henvises til dagsordenpunkt|^for afholdelse af"
-    r"|kan tildeles|\bdelegeres\b|\bforpligtes\b|styrelsesvedtægt ændres i henhold",
+    r"|kan tildeles|\bdelegeres\b|\bforpligtes\b|styrelsesvedtægt ændres i henhold"
+    r"|forslag(?:et)? til (?:bemærkninger|besvarelse)"
+    r"|bemærkninger til (?:de indkomne )?høringssvar",
     re.I,
 )
 _CONDITION = re.compile(r"^(?:hvis|såfremt|forudsat at)\b|betragtes\b.*\bsom vedtaget", re.I)
 _HISTORY = re.compile(
     r"^\(.*\)$|^anbefales\b|^indstilles godkendt|anbefaler indstillingen|har haft sagen"
     r"|har behandlet|^sagsforløb|^fremsendes\b|^tilbagesendes\b|^bilag\b|sendes via mail"
-    r"|^(?:[\w-]+\s+){0,4}(?:indstiller|foreslår)\s*[,:]?$|^beslutning\b|kunne tiltræde|\bblev\b",
+    r"|^(?:[\w-]+\s+){0,4}(?:indstiller|foreslår)\s*[,:]?$|^beslutning\b|kunne tiltræde|\bblev\b"
+    r"|\bbedes\s+(?:tilbage)?sendt\b|\btilbagesendt\b|\b(?:over|videre|til)sendes\b"
+    r"|\bfremsendes\s+til\b|^henvis(?:es|t)\s+til\s+budget"
+    # a committee's line in the history: "Økonomiudvalget 12-01-2021", "Ad 2-3: Anbefales.",
+    # "1) Godkendt.", "Drøftet og taget til efterretning."
+    r"|^[\wæøå ,.&-]{0,60}?(?:udvalget|byrådet|byråd|kommunalbestyrelsen|magistraten|rådet)"
+    r"\s*,?\s*\d{1,2}[-.]\d{1,2}[-.]\d{2,4}\b|^ad\s+\d"
+    r"|^(?:\d[\d\s,-]*\)\s*)?(?:godkendt|drøftet|taget|anbefales|afventes|tiltrådt)\b",
     re.I,
 )
 _ATTACHMENT = re.compile(
@@ -233,12 +250,70 @@ def recommendation_sources(item: AgendaItem) -> list[str]:
         if reads_as_one and not _is_attachment_list(body):
             found.append(body)
     for kind in (SectionKind.SUMMARY, SectionKind.PRESENTATION):
+        proposed: list[str] = []  # "… indstiller, at …" before "… skal tage stilling til …"
+        asked: list[str] = []
         for section in item.sections:
             if section.kind != kind:
                 continue
-            for sentence in sentences(clean_text(section.text)):
-                if _PROPOSAL.search(sentence) and not is_furniture(sentence):
-                    found.append(sentence)
+            # line by line: a heading line ("Baggrund for ny forretningsorden") is no subject
+            for line in lines(section.text):
+                for sentence in sentences(line.text):
+                    if _PROPOSAL.search(sentence) and not is_furniture(sentence):
+                        strong = _PROPOSED.search(sentence)
+                        (proposed if strong else asked).append(sentence)
+        found += proposed + asked
+    for section in item.sections:
+        body = clean_text(section.text)
+        if _MEMBER_PROPOSAL.match(section.heading) or _MEMBER_PROPOSAL.match(body):
+            found += [p for p in member_proposal(body) if p not in found]
+    return found
+
+
+# A member's or a party's proposal ("BESLUTNINGSFORSLAG FRA SF", "Forslag fra M om …").
+_MEMBER_PROPOSAL = re.compile(r"^\s*(?:beslutnings)?forslag\b", re.I)
+# The line that opens the proposal itself: "SF foreslår derfor:", "Forslag", "C foreslår:".
+_PROPOSAL_OPENS = re.compile(
+    r"^(?:forslag:?|.{0,120}\b(?:foreslår|indstiller|foreslås|indstilles)(?:\s+derfor)?"
+    r"(?:\s*,?\s*at)?\s*[:,]?)$",
+    re.I,
+)
+# Lines after the proposal: its reasons and its signatures.
+_PROPOSAL_ENDS = re.compile(
+    r"^(?:motivering|begrundelse|baggrund|hvorfor|formål|forslagsstiller|på vegne af)\b", re.I
+)
+_PROPOSAL_ITEM = re.compile(r"^\s*(?:[-•*–]|\d{1,2}[.)]|at\b)", re.I)
+_IMPERSONAL_PASSIVE = re.compile(r"^Der\s+(?P<verb>[a-zæøå]+es)\s")
+
+
+def member_proposal(text: str) -> list[str]:
+    """What a member proposal proposes, best first: the lines after its "… foreslår:" or
+    "Forslag" line, its "Byrådet anmoder/opfordrer/pålægger …" sentences, else a main clause
+    in the impersonal passive ("Der etableres særskilt budgettering af …")."""
+    found: list[str] = []
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if not _PROPOSAL_OPENS.match(line.strip()):
+            continue
+        block = [line] if not line.strip().casefold().startswith("forslag") else []
+        content: list[str] = []
+        for following in lines[index + 1 : index + 9]:
+            if _PROPOSAL_ENDS.match(following.strip()):
+                break
+            listed = _PROPOSAL_ITEM.match(following) or following[:1].islower()
+            if content and not (listed and _PROPOSAL_ITEM.match(content[0])):
+                break  # prose after the proposal explains it: not another proposal
+            content.append(following)
+        block += content
+        if any(b.strip() for b in block):
+            found.append("\n".join(block))
+    for sentence in sentences(text):
+        if _PROPOSAL.search(sentence) and not is_furniture(sentence):
+            found.append(sentence)
+    for sentence in (s for line in lines for s in sentences(line)):
+        passive = _IMPERSONAL_PASSIVE.match(sentence)
+        if passive and infinitive_of_passive(passive.group("verb")):
+            found.append(sentence)
+            break
     return found
 
 
@@ -247,6 +322,21 @@ def decision_text(item: AgendaItem) -> str:
     parts = [item.decision or ""]
     parts += [s.text for s in item.sections if s.kind == SectionKind.DECISION]
     return clean_text("\n".join(p for p in parts if p and p.strip()))
+
+
+_PROPOSER = re.compile(r"\b(?:indstiller|indstilles|foreslår|foreslås|anbefaler)\b", re.I)
+_ADDRESSEE_ONLY = re.compile(
+    r"^(?:at\s+)?(?:de|I|udvalget|byrådet|kommunalbestyrelsen|økonomiudvalget)\s*[,:]?$", re.I
+)
+
+
+def _has_verb(text: str) -> bool:
+    """Whether a list item has a finite or passive verb of its own ("… anbefalinger indgår …")."""
+    first = sentences(text)
+    return any(
+        infinitive_of_present(w) or infinitive_of_passive(w)
+        for w in re.findall(r"[\wæøå]+", (first[0] if first else text).casefold())
+    )
 
 
 def clauses(text: str) -> list[Clause]:
@@ -270,12 +360,15 @@ def clauses(text: str) -> list[Clause]:
             and not part.rstrip().endswith(".")
             and infinitive_of_passive(last)
             and not re.match(r"^(?:at\s|[a-zæøå]+e\s)", nxt, re.I)
+            and not _has_verb(nxt)
         ):
             part = f"{part.rstrip(' .:')} {parts[index + 1]}"
         # A second proposer line inside the list ("… foreslår kommunaldirektøren endvidere, at
         # Økonomiudvalget indstiller til byrådet,") is a head as well.
-        if _LEAD_VERB.search(part) and part.rstrip().endswith((",", ":")):
+        if _PROPOSER.search(part) and part.rstrip().endswith((",", ":")):
             continue
+        if _ADDRESSEE_ONLY.match(part):
+            continue  # "at de" + a list of bare verbs: the subject of every item
         found.append(Clause(part, classify(part), head))
     return found
 

@@ -19,9 +19,11 @@ from casesummary.danish import (
     is_infinitive,
     is_negated,
     known_municipality,
+    reflexive_possessive,
     sentences,
+    stopwords,
 )
-from casesummary.danish.verbs import AUXILIARIES, MODALS
+from casesummary.danish.verbs import AUXILIARIES, MODALS, NOMINALISATIONS
 
 _ADVERBS = frozenset(
     ["herefter", "hermed", "dermed", "således", "derefter", "endeligt", "enstemmigt"]
@@ -54,11 +56,13 @@ _INNER_POINTER = re.compile(
 )
 _TAIL = re.compile(
     r"(?:,\s*|\s+)(?:da|idet|således at|fordi|hvoraf|herunder"
-    r"|med henblik på at|med det formål at|i det omfang)\b.*$|,\s+så\b.*$",
+    r"|med henblik på at|med det formål at|i det omfang)\b.*$|,\s+så\b.*$"
+    # "…, dels som følge af X, dels fordi Y": the reasons, both parts
+    r"|,?\s+dels\s.*$",
     re.I,
 )
 _DANGLING_END = re.compile(
-    r"(?:[\s,]+(?:og|samt|eller|herunder|men|at|enten|til|for|med|om|på|af|i|fra|ved|der|som"
+    r"(?:[\s,]+(?:og|samt|eller|herunder|men|at|enten|dels|til|for|med|om|på|af|i|fra|ved|der|som"
     r"|den|det|de|en|et|hos|mod|efter|under|over|inden|mellem|via|vedr\.?|jf\.?))+[\s,.:;]*$",
     re.I,
 )
@@ -74,6 +78,10 @@ _CODES = re.compile(
 
 def _clean(clause: str) -> str:
     text = " ".join(clause.split())
+    # "en model for X, der skal fokusere på:" + a list: the relative clause leads into the list
+    # (not "drøfte, hvilke handlemuligheder …, som administrationen skal …:", a whole question)
+    if not re.search(r"\bhv(?:ilke|ilken|ilket|ad|ordan|ornår)\b", text, re.I):
+        text = re.sub(r",\s+(?:der|som)\s+[^,]*\b(?:på|om|til|for|med|af|i|følgende):$", "", text)
     text = _DASHED.sub(" ", text)
     text = _CODES.sub("", text)
     text = re.sub(r"^(?:at\s+){1,2}", "", text, flags=re.I)
@@ -82,6 +90,12 @@ def _clean(clause: str) -> str:
     text = _INNER_POINTER.sub("", text)
     first = sentences(text)
     text = first[0] if first else text
+    # "vedtager følgende anbefalinger fra X: …": the list after the colon is not the question
+    listed = re.search(r"\bfølgende\s+(?P<noun>[a-zæøå]+)", text)
+    if listed and ":" in text[listed.end() :]:
+        noun = listed.group("noun")
+        noun = definite(noun) if noun.endswith("er") else noun
+        text = f"{text[: listed.start()]}{noun}{text[listed.end() : text.index(':', listed.end())]}"
     text = re.sub(r",?\s+fordelt\s+(?:med|på)\s+.*?(?=\s+til\s+|$)", "", text, flags=re.I)
     text = _TAIL.sub("", text)
     text = re.sub(r"\bml\.\s", "mellem ", text)
@@ -104,6 +118,7 @@ _UNIT = re.compile(
 )
 _NAMED_UNIT = re.compile(
     r"^(?:[A-ZÆØÅ][\w-]*\s+){1,3}(?:Kommune|Byråd|Lokaludvalg|Kommunalbestyrelse|Regionsråd)(?=\s)"
+    r"|^(?:[A-ZÆØÅ][\w-]*\s+){1,3}Kommunes\s+[\wæøå-]*(?:udvalg|forvaltning|råd|afdeling)\w*(?=\s)"
     r"|^Region\s+[A-ZÆØÅ]\w+(?=\s)"
 )
 
@@ -297,7 +312,9 @@ _HEADS = (
         r"\s*,?\s*at\s*[:,;]?\s+",
         re.I,
     ),
-    re.compile(r"^(?:godkende|beslutte|tiltræde|anbefale)\s*,?\s*at\s*[:,;]?\s+(?=\S)", re.I),
+    re.compile(
+        r"^(?:godkender?|beslutter?|tiltræder?|anbefaler?)\s*,?\s*at\s*[:,;]?\s+(?=\S)", re.I
+    ),
     re.compile(r"^anbefaling\s+om,?\s+at\s+", re.I),
     re.compile(r"^forudsat\b.*?,\s*(?=[\wæøå]+es\b)", re.I),
     re.compile(r"^(?:der\s+)?(?:tages|tage)\s+stilling\s+til\s*,?\s*om\s+", re.I),
@@ -383,6 +400,8 @@ def _shape(text: str, *, after_at: bool) -> str | None:
         return " ".join([first, *_document_object(tokens[1:])])
     if first.casefold() == "der":
         return _impersonal(tokens)
+    if first[:1].islower() and infinitive_of_present(first):
+        return _council(tokens)  # "tager X til efterretning": the subject stood in the lead-in
     end = _council_subject(text)
     if end:
         phrase = _council(text[end:].split())
@@ -440,8 +459,11 @@ def _council(tokens: list[str]) -> str | None:
         low = word.casefold()
         if low in MODALS and i + 1 < len(tokens):
             rest = tokens[i + 1 :]
-            if is_infinitive(_bare(rest[0])):
-                return _join(_bare(rest[0]).casefold(), rest[1:], tokens[:i])
+            # "skal [mindst en gang i hver valgperiode] vedtage X": adverbials before the verb
+            at = next((j for j, t in enumerate(rest[:8]) if is_infinitive(_bare(t))), -1)
+            if at >= 0 and not any(t.endswith(",") for t in rest[:at]):
+                verb = _bare(rest[at]).casefold()
+                return _join(verb, rest[at + 1 :], [*tokens[:i], *rest[:at]])
             continue
         infinitive = infinitive_of_present(word, lexicon_only=i > 0)
         if infinitive is None and i == 0:
@@ -455,9 +477,11 @@ def _council(tokens: list[str]) -> str | None:
         if len(after) >= 2 and after[0] == "og" and infinitive_of_present(_bare(after[1])):
             verbs.append(infinitive_of_present(_bare(after[1])) or "")
             after = after[2:]
-        if infinitive in {"pålægge", "anmode"}:
+        if infinitive in _REQUESTS:
             at = next((j for j, t in enumerate(after) if t == "at"), -1)
-            if 0 <= at < len(after) - 1 and is_infinitive(_bare(after[at + 1])):
+            asked = " ".join(after[:at]) + " "
+            ours = infinitive in {"pålægge", "anmode"} or bool(_UNIT.match(asked))
+            if ours and 0 <= at < len(after) - 1 and _reads_infinitive(after[at + 1]):
                 return _join(_bare(after[at + 1]), after[at + 2 :], middle)
         joined = " ".join(after)
         if (after and after[0].rstrip(",") in {"at", "om"}) or re.match(
@@ -466,6 +490,17 @@ def _council(tokens: list[str]) -> str | None:
             return None  # "tager til efterretning, at …": a clause as object
         return _join(" og ".join(verbs), after, middle)
     return None
+
+
+# "anmoder Magistraten om at V", "opfordrer forvaltningen til at V": the municipality's own
+# units asked to act is the municipality acting (RULES.md §3.5).
+_REQUESTS = frozenset({"pålægge", "anmode", "opfordre", "bede"})
+
+
+def _reads_infinitive(token: str) -> bool:
+    """A lexicon infinitive, or an unknown lower-case word in -e after "at" ("gentænke")."""
+    word = _bare(token)
+    return is_infinitive(word) or (word.isalpha() and word.islower() and word.endswith("e"))
 
 
 def _passive_or_agent(tokens: list[str], *, after_at: bool) -> str | None:
@@ -492,6 +527,8 @@ def _passive_or_agent(tokens: list[str], *, after_at: bool) -> str | None:
                 second = [_inf(after[j + 1]), _pronoun(noun), *after[j + 2 :]]
                 return _join(verb, [*noun.split(), *after[:j], "og", *second], [])
         return _join(verb, [*noun.split(), *after], [])
+    if _narrative(tokens[: max(present, participle, 0)]):
+        return None  # "Godkendt, i det at …", "Borgmesteren orienterede om at han …"
     if present > 0:
         subject, after = tokens[:present], tokens[present + 1 :]
         verb = infinitive_of_present(_bare(tokens[present])) or ""
@@ -512,8 +549,38 @@ def _passive_or_agent(tokens: list[str], *, after_at: bool) -> str | None:
     return None
 
 
+_PAST = re.compile(r"^[a-zæøå]{4,}ede$")
+_CLAUSE_WORDS = frozenset({"at", "han", "hun", "vi", "jeg", "man"})
+
+
+def _narrative(subject: list[str]) -> bool:
+    """Whether what stands before the verb is no subject but a report of the meeting: a
+    participle decision ("Godkendt, …"), a past-tense verb ("… orienterede om …") or a clause."""
+    words = [_bare(t).casefold() for t in subject]
+    if not words:
+        return False
+    if infinitive_of_participle(words[0]):
+        return True
+    # a past form right after a definite noun ("borgmesteren orienterede"); after a determiner or
+    # a preposition it is an adjective ("de foreslåede arbejder", "til udpegede områder")
+    finite = [
+        w
+        for i, w in enumerate(words)
+        if i and _PAST.match(w) and re.search(r"(?:[^e]en|et|ne)$", words[i - 1])
+    ]
+    return bool(finite) or any(w in _CLAUSE_WORDS for w in words[1:])
+
+
+# Sentence adverbs that say nothing about the decision; moved last they would cling to the
+# object's relative clause ("krav til byggepladser, der ønsker … fremover").
+_LOOSE_ADVERBS = frozenset(
+    {"fremover", "hermed", "herefter", "dermed", "derfor", "endvidere", "således", "nu", "samtidig"}
+)
+
+
 def _join(verb: str, after: list[str], middle: list[str]) -> str:
     """verb + object and adverbials, with the adverbials that stood before the verb moved last."""
+    middle = [t for t in middle if _bare(t).casefold() not in _LOOSE_ADVERBS]
     parts = [verb, *after]
     moved = " ".join(middle).strip(" ,")
     phrase = " ".join(p for p in parts if p).strip(" ,")
@@ -522,13 +589,39 @@ def _join(verb: str, after: list[str], middle: list[str]) -> str:
     return phrase
 
 
+# "godkende gennemførelsen af X" asks whether to carry X out: "gennemføre X" (RULES.md §3.7).
+_CARRY_OUT = frozenset({"gennemførelse", "indførelse", "etablering", "igangsættelse"})
+_CARRY_OUT_HEAD = re.compile(r"^(?:godkende|vedtage) (?P<noun>[a-zæøå]+?)e?n af (?P<x>\S.*)$")
+
+
+def _plain_verb(phrase: str) -> str:
+    """The verb a decision of this shape really asks about: 'godkende gennemførelsen af X' ->
+    'gennemføre X', 'godkende tilsagn til X' -> 'give tilsagn til X' (a "tilsagn" is given)."""
+    carried = _CARRY_OUT_HEAD.match(phrase)
+    if carried:
+        word = phrase.split(" ", 2)[1]
+        noun = next((n for n in (word[:-1], word[:-2]) if n in _CARRY_OUT), "")
+        # not when a second verb refers back to the noun ("… og sende den i høring")
+        refers_back = re.search(r"\bog\s+[a-zæøå]+e\s+(?:den|det|dem)\b", carried["x"])
+        if noun and not refers_back:
+            return f"{NOMINALISATIONS[noun]} {carried.group('x')}"
+    phrase = re.sub(r"^godkende (?=(?:et |en )?tilsagn\b)", "give ", phrase)
+    # "tage stilling til en ansøgning om X": what is decided is whether to grant it
+    return re.sub(
+        r"^tage stilling til (?:en |et )?ansøgning(?:en)? (?=om |fra )",
+        "imødekomme ansøgningen ",
+        phrase,
+    )
+
+
 def tidy(phrase: str, municipality: str | None) -> str:
     """The finished phrase: the municipality not named twice, no doubled word, no dangling end."""
-    text = " ".join(phrase.split())
+    text = _plain_verb(" ".join(phrase.split()))
     if municipality:
         official = re.escape(municipality)
         bare = re.escape(municipality.rsplit(" ", 1)[0].removesuffix("s"))
         text = re.sub(rf"\bmellem\s+{official}\s+og\s+", "med ", text)
+        text = re.sub(rf"\b{official}s\s+(?:([a-zæøå]+e)\s+)?([a-zæøå]+)\b", _own, text)
         text = re.sub(rf"\b{official}s\b", "kommunens", text)
         text = re.sub(rf"\s+i\s+{official}\b(?!s)(?=\s+\S)", "", text)  # "… i X Kommune til …"
         text = re.sub(rf"\b(?:i|for|af|på|til)\s+{official}\b(?!s)", _in_kommunen, text)
@@ -546,8 +639,75 @@ def tidy(phrase: str, municipality: str | None) -> str:
     return text.strip(" ,;:")
 
 
+def _own(match: re.Match[str]) -> str:
+    """'Aarhus Kommunes engagement' -> 'sit engagement' in the municipality's own clause (the
+    question's subject is the municipality); 'kommunens …' inside another subject's clause."""
+    adjective, noun = match.group(1), match.group(2)
+    if adjective and noun in stopwords():  # "Kommunes hjemmeside og …": no adjective
+        adjective, noun = "", f"{adjective} {noun}"
+    before = match.string[: match.start()]
+    others = re.search(r"\blade\b|,\s+(?:der|som|hvor)\b|\bat\s+\w+\s+\w+r\b", before)
+    own = None if others else reflexive_possessive(noun.split()[0])
+    own = own or "kommunens"
+    return " ".join(w for w in (own, adjective, noun) if w)
+
+
 def _in_kommunen(match: re.Match[str]) -> str:
     return match.group(0).split()[0] + " kommunen"
 
 
-__all__ = ["tidy", "to_phrase"]
+# Where a phrase may be shortened without cutting a phrase in two: before a relative, adverbial
+# or appended clause (", der …", ", hvor …", ", med det supplement, at …", ", herunder …"), a
+# dash or semicolon, a parenthesis, or a second coordinated part (" samt …", ", og …").
+_CLAUSE_BOUNDARY = re.compile(
+    r",\s+(?=(?:der|som|hvor|hvorved|hvilket|hvis|når|fordi|idet|da|så|således|herunder"
+    r"|heriblandt|bl\.a\.|med|og|samt|men|eller|jf\.?|inden|indtil|mens|selvom|efter)\b)"
+    r"|\s+[–-]\s+|;\s+|\s+\((?=[^()]*\))|\s+samt\s+"
+    r"|,?\s+(?=(?:på baggrund af|som følge af|med henblik på|i henhold til|i forbindelse med)\s)",
+    re.I,
+)
+# Last resort: before a prepositional phrase that follows a noun, once the verb has its first
+# complement ("afslutte forhandlingerne med X | omkring fastlæggelse af …").
+_PREPOSITION = re.compile(
+    r"\s+(?=(?:til|for|med|om|på|af|i|fra|ved|hos|mod|efter|under|over|omkring|vedrørende"
+    r"|mellem|blandt)\s)"
+)
+# Particles and adverbs of the verb that close the phrase: kept when the middle is cut.
+_CLOSING = re.compile(
+    r"\s+(?:til\s+(?:efterretning|orientering)|i\s+(?:\d+\s+ugers\s+)?(?:offentlig\s+)?høring"
+    r"(?:\s+i\s+\d+\s+uger)?|endeligt)$",
+    re.I,
+)
+
+
+def clause_cuts(phrase: str) -> list[str]:
+    """Shorter forms of a phrase, longest first, each ending at a clause boundary: the main
+    verb and its object kept, the appended clauses dropped ("henvise X til Y, med det
+    supplement, at …" -> "henvise X til Y"); a closing particle ("til efterretning") stays."""
+    closing = _CLOSING.search(phrase)
+    tail = closing.group(0) if closing else ""
+    body = phrase[: closing.start()] if closing else phrase
+    cuts: list[str] = []
+    positions = [m.start() for m in _CLAUSE_BOUNDARY.finditer(body)]
+    first_complement = min((m.start() for m in _PREPOSITION.finditer(body)), default=len(body))
+    phrases = [
+        m.start()
+        for m in _PREPOSITION.finditer(body)
+        if m.start() > first_complement and not is_infinitive(body[: m.start()].rsplit(" ", 1)[-1])
+    ]
+    for at in [*sorted(positions, reverse=True), *sorted(phrases, reverse=True)]:
+        head = body[:at].rstrip(" ,;:–-")
+        balanced = head.count("(") == head.count(")") and head.count("”") % 2 == 0
+        # "ved A, B | samt C": dropping the last member of a list says the list is "A, B"
+        removed = body[at:]
+        open_list = re.search(r"\ssamt\s", removed) or (
+            "," in head and re.match(r",?\s+og\s", removed)
+        )
+        if balanced and not open_list and len(head.split()) >= 2:
+            cut = f"{head}{tail}"
+            if cut not in cuts:
+                cuts.append(cut)
+    return cuts
+
+
+__all__ = ["clause_cuts", "tidy", "to_phrase"]

@@ -3,14 +3,17 @@
 
 Every candidate is checked with `danish.question_defects` (an infinitive after the subject, no
 dangling preposition, no finite or passive verb before "?", no attachment pointer, no negation)
-and the next one is tried when it fails; the title fallback is grammatical by construction.
+and the next one is tried when it fails; one too long, or whose tail breaks a rule, is shortened
+only at a clause boundary (`phrase.clause_cuts`). A candidate that names nothing ("drøfte
+punktet") gives way to a later source that does. The title fallback is grammatical by
+construction.
 """
 
 from __future__ import annotations
 
 import re
 
-from casesummary.backends.baseline._text import lower_first, shorten, strip_end, title_kind
+from casesummary.backends.baseline._text import lower_first, strip_end, title_kind
 from casesummary.backends.baseline.clauses import (
     Clause,
     ClauseKind,
@@ -18,7 +21,7 @@ from casesummary.backends.baseline.clauses import (
     decision_text,
     recommendation_sources,
 )
-from casesummary.backends.baseline.phrase import tidy, to_phrase
+from casesummary.backends.baseline.phrase import clause_cuts, tidy, to_phrase
 from casesummary.danish import (
     definite,
     infinitive_of_participle,
@@ -39,21 +42,45 @@ def question_for(item: AgendaItem, municipality: str | None) -> str:
     """A neutral yes/no question naming the municipality: "Bør Odense Kommune godkende …?"."""
     who = municipality or "kommunen"
     title, _ = title_kind(item)
+    generic = ""  # "drøfte punktet": kept only when no later source names the subject
     for source in recommendation_sources(item):
         found = clauses(source)
-        for wanted in _ORDER:
-            for index, clause in enumerate(found):
-                if clause.kind != wanted:
-                    continue
-                question = _ask(who, clause, title, municipality)
-                if question:
-                    return _summarised(who, question, found[index + 1 :], title, municipality)
+        question = _first_question(who, found, title, municipality)
+        if question and _is_generic(who, question):
+            generic = generic or question
+        elif question:
+            return question
+    if generic:
+        return generic
     for clause in clauses(decision_text(item)):
         if clause.kind in _ORDER:
             question = _ask(who, clause, title, municipality)
             if question:
                 return question
     return _title_question(item, who, municipality)
+
+
+def _first_question(
+    who: str, found: list[Clause], title: str, municipality: str | None
+) -> str | None:
+    """The question of the first decision clause, else discussion, else orientation."""
+    for wanted in _ORDER:
+        for index, clause in enumerate(found):
+            if clause.kind != wanted:
+                continue
+            question = _ask(who, clause, title, municipality)
+            if question:
+                return _summarised(who, question, found[index + 1 :], title, municipality)
+    return None
+
+
+def _is_generic(who: str, question: str) -> bool:
+    """'Bør X drøfte punktet?': a verb and an object that names nothing ("punktet", "sagen")."""
+    words = question[len(f"Bør {who} ") : -1].split()
+    return len(words) == 2 and words[1].casefold() in _GENERIC_OBJECTS
+
+
+_GENERIC_OBJECTS = frozenset({"punktet", "sagen", "emnet", "sag", "punkt"})
 
 
 def _summarised(
@@ -102,6 +129,8 @@ def _ask(who: str, clause: Clause, title: str, municipality: str | None) -> str 
     phrase = to_phrase(clause.text)
     if not phrase and clause.head in {"godkende", "vedtage"}:
         phrase = to_phrase(f"{clause.head} {_object_text(clause.text)}")
+    if not phrase and _BARE_NOTE.fullmatch(clause.text.strip()):
+        phrase = "tage orienteringen til efterretning"  # "Til orientering.": the title says of what
     if not phrase:
         return None
     phrase = tidy(_enrich(phrase, title), municipality)
@@ -114,16 +143,19 @@ def _object_text(text: str) -> str:
 
 
 def _fit(who: str, phrase: str) -> str | None:
-    """'Bør <who> <phrase>?' under the length limit, or None when it is not a good question."""
+    """'Bør <who> <phrase>?' under the length limit, or None when it is not a good question.
+    A phrase too long, or whose tail breaks a rule, is shortened only at a clause boundary
+    (`clause_cuts`), never inside a phrase."""
     if len(phrase.split()) < 2:
         return None
-    text = f"Bør {who} {phrase}"
-    if len(text) + 1 > _MAX_QUESTION:
-        text = tidy(shorten(text, _MAX_QUESTION - 1), None)
-    question = f"{strip_end(text)}?"
-    if question_errors(question) or question_defects(question, who):
-        return None
-    return question
+    for candidate in (phrase, *clause_cuts(phrase)):
+        text = f"Bør {who} {candidate}"
+        if len(candidate.split()) < 2 or len(text) + 1 > _MAX_QUESTION:
+            continue
+        question = f"{strip_end(text)}?"
+        if not question_errors(question) and not question_defects(question, who):
+            return question
+    return None
 
 
 def _enrich(phrase: str, title: str) -> str:
@@ -137,6 +169,9 @@ def _enrich(phrase: str, title: str) -> str:
         if topic.split(" ", 1)[0] in {"fra", "om", "for", "på", "vedrørende"}:
             joiner = ""
         return " ".join(f"tage {head} {joiner} {topic} til efterretning".split())
+    proposal = re.match(r"^(?:svar på )?forslag (?:fra .+? )?om (?P<x>.+)$", title, re.I)
+    if proposal and re.fullmatch(r"[a-zæøå]+ forslaget", phrase):
+        return f"{phrase} om {proposal.group('x')}"  # "afvise forslaget om Aarhus City Metro"
     words = phrase.split(" ")
     title_words = title.split(" ")
     if len(words) == 2 and len(title_words) >= 3:
@@ -146,12 +181,13 @@ def _enrich(phrase: str, title: str) -> str:
     return phrase
 
 
+_BARE_NOTE = re.compile(r"(?:at\s+)?til\s+(?:orientering|efterretning)\.?", re.I)
 _GENERIC_TITLES = frozenset(
     {"orientering", "meddelelser", "anden orientering", "dagsordenspunkt", "punkt", "sag"}
 )
 _TOPIC_LEAD = re.compile(
-    r"^(?:orientering|status|meddelelse|opfølgning)\w*\s+(?:om|på|fra|vedr\.?)\s+|^(?:siden sidst)"
-    r"\s+",
+    r"^(?:orientering|status|meddelelse|opfølgning)\w*\s+(?:om|på|vedr\.?)\s+|^(?:siden sidst)"
+    r"\s+|^orientering\w*\s+(?=fra\s)",
     re.I,
 )
 
@@ -230,7 +266,8 @@ def _title_phrases(title: str, kind: str, decided: str) -> list[str]:
         (r"^status (?:på|for) (?P<x>.+)$", "tage status på {raw} til efterretning"),
         (r"^(?P<x>.+?) [-–] status$", "tage status for {raw} til efterretning"),
         (r"^valg af (?P<x>.+)$", "vælge {raw}"),
-        (r"^udpegning (?:af|til) (?P<x>.+)$", "udpege medlemmer til {raw}"),
+        (r"^\d\.\s+behandling af (?P<x>.+)$", "behandle {x}"),
+        (r"^udpegning (?:af|til) (?P<x>.+)$", "udpege medlemmer til {x}"),
         (r"^ansøgning fra (?P<x>.+)$", "imødekomme ansøgningen fra {raw}"),
         (r"^referat (?P<x>.+)$", "godkende referatet {raw}"),
         (r"^beslutninger? om (?P<x>.+)$", "godkende {x}"),
