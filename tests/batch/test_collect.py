@@ -14,7 +14,13 @@ from casesummary.exceptions import InvalidBatchState
 from casesummary.result import CaseSummary, SummaryFailure
 from casesummary.sources import load_items
 from casesummary.testing.batches import BatchScript
-from casesummary.testing.server import DEFAULT_ANSWER, OpenAIStubServer, StubAnswer, StubError
+from casesummary.testing.server import (
+    DEFAULT_ANSWER,
+    OpenAIStubServer,
+    StubAnswer,
+    StubError,
+    evidence_answer,
+)
 
 from .conftest import MEETING, ODENSE
 
@@ -32,10 +38,11 @@ def title_of(body: dict[str, Any]) -> str:
     return user.split("\n# ", 1)[1].split("\n", 1)[0]
 
 
-def answer_naming(title: str) -> StubAnswer:
-    """A valid answer whose summary names the item, so results can be matched to items."""
-    summary = f"Punktet hedder {title}. Udvalget skal tage stilling til det."
-    return StubAnswer(content=json.dumps({**DEFAULT_ANSWER, "summary": summary}))
+def answer_naming(body: dict[str, Any]) -> StubAnswer:
+    """A valid answer (quotes from the item included) whose summary names the item, so results
+    can be matched to items."""
+    summary = f"Punktet hedder {title_of(body)}. Udvalget skal tage stilling til det."
+    return StubAnswer(content=json.dumps({**evidence_answer(body), "summary": summary}))
 
 
 def run_to_end(state_dir: Path, **kwargs: Any) -> batch.CollectResult:
@@ -51,7 +58,7 @@ def results(state_dir: Path) -> list[CaseSummary | SummaryFailure]:
 def test_a_completed_batch_gives_one_result_per_item_in_input_order(
     batch_server: OpenAIStubServer, inputs: Path, tmp_path: Path
 ) -> None:
-    batch_server.handler = lambda body: answer_naming(title_of(body))
+    batch_server.handler = lambda body: answer_naming(body)
     state_dir = tmp_path / "s"
     batch.submit([inputs], backend=SPEC, state_dir=state_dir)
 
@@ -92,7 +99,7 @@ def test_invalid_answers_are_re_asked_in_a_follow_up_batch(
 ) -> None:
     def handler(body: dict[str, Any]) -> StubAnswer:
         first = len(body["messages"]) == 2
-        return StubAnswer(content=BROKEN) if first else answer_naming(title_of(body))
+        return StubAnswer(content=BROKEN) if first else answer_naming(body)
 
     batch_server.handler = handler
     state_dir = tmp_path / "s"
@@ -138,7 +145,7 @@ def test_failed_requests_are_retried_but_caller_errors_are_not(
             return StubError(400, "Invalid 'messages[1].content': string too long")
         if tries[title] == 1:
             return StubError(500, "The server had an error")
-        return answer_naming(title)
+        return answer_naming(body)
 
     batch_server.handler = handler
     state_dir = tmp_path / "s"
@@ -161,7 +168,7 @@ def test_an_expired_or_cancelled_batch_keeps_its_answers_and_resubmits_the_rest(
     api = batch_server.batch_api
     assert api is not None
     api.script(BatchScript(final=final, processed=0.5))  # type: ignore[arg-type]
-    batch_server.handler = lambda body: answer_naming(title_of(body))
+    batch_server.handler = lambda body: answer_naming(body)
     state_dir = tmp_path / "s"
     batch.submit([MEETING], backend=SPEC, state_dir=state_dir)
     result = run_to_end(state_dir)
@@ -220,7 +227,7 @@ def test_finish_direct_finishes_through_the_normal_api(
 ) -> None:
     def handler(body: dict[str, Any]) -> StubAnswer:
         title = title_of(body)
-        return StubAnswer(content=BROKEN) if "Skema A" in title else answer_naming(title)
+        return StubAnswer(content=BROKEN) if "Skema A" in title else answer_naming(body)
 
     batch_server.handler = handler
     state_dir = tmp_path / "s"
@@ -322,3 +329,55 @@ def test_the_api_key_reaches_no_file_of_the_state_directory(
     for path in files:
         assert KEY not in path.read_text(encoding="utf-8"), path
     assert all(r.had_auth for r in batch_server.requests)
+
+
+def test_batch_answers_are_held_to_the_item_as_summarize_holds_them(
+    batch_server: OpenAIStubServer, tmp_path: Path
+) -> None:
+    """A quote the item does not hold is re-asked; a kept answer says where its quotes stand."""
+
+    def handler(body: dict[str, Any]) -> StubAnswer:
+        first = len(body["messages"]) == 2
+        answer = evidence_answer(body, fabricate=2) if first else evidence_answer(body)
+        return StubAnswer(content=json.dumps(answer, ensure_ascii=False))
+
+    batch_server.handler = handler
+    state_dir = tmp_path / "s"
+    batch.submit([ODENSE], backend=SPEC, state_dir=state_dir)
+    result = run_to_end(state_dir)
+
+    assert (result.ok, result.failed) == (1, 0)
+    part = load_state(state_dir).parts[0]
+    assert [r.requests for r in part.rounds] == [1, 1]
+    (follow_up,) = [
+        json.loads(x) for x in (state_dir / part.rounds[1].file).read_text().splitlines()
+    ]
+    reask = follow_up["body"]["messages"][-1]["content"]
+    assert "evidence.pros[1]: the quote for pro 2 is not in the item" in reask
+    (summary,) = results(state_dir)
+    assert isinstance(summary, CaseSummary)
+    (item,) = load_items(ODENSE)
+    assert len(summary.citations) == 7  # the summary's quote, three pros', three cons'
+    for citation in summary.citations:
+        source = item.title if citation.section is None else item.sections[citation.section].text
+        assert source[citation.start : citation.end] == citation.passage
+
+
+def test_a_state_directory_from_before_items_were_kept_is_still_collected(
+    batch_server: OpenAIStubServer, tmp_path: Path
+) -> None:
+    """Manifests written by 0.1 hold no item: their answers are checked without one."""
+    batch_server.handler = lambda body: answer_naming(body)
+    state_dir = tmp_path / "s"
+    batch.submit([ODENSE], backend=SPEC, state_dir=state_dir)
+    manifest = state_dir / "parts" / "000" / "items.jsonl"
+    rows = [json.loads(x) for x in manifest.read_text().splitlines()]
+    assert all("item" in row for row in rows)
+    manifest.write_text("".join(json.dumps({k: v for k, v in r.items() if k != "item"}) + "\n"
+                                for r in rows))  # fmt: skip
+    result = run_to_end(state_dir)
+
+    assert (result.ok, result.failed) == (1, 0)
+    (summary,) = results(state_dir)
+    assert isinstance(summary, CaseSummary)
+    assert summary.citations == ()

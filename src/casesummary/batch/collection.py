@@ -2,8 +2,9 @@
 
 For each part, its latest round is taken as far as it will go: refreshed from the provider
 until its batch is terminal, its output and error files downloaded (their lines come in any
-order), every request evaluated exactly as `summarize` would (`validate_answer`; a refusal,
-a cut-off or a filtered answer is that typed failure), and the rest sent on:
+order), every request evaluated exactly as `summarize` would (`check_answer` against the
+item the part's manifest keeps: the schema, the quotes, the facts at the prompt's grounding
+level; a refusal, a cut-off or a filtered answer is that typed failure), and the rest sent on:
 
 - an invalid answer is re-asked in a follow-up batch: the request's messages, the answer and
   the prompt's re-ask message listing the validation errors (`PromptTemplate.render_reask`);
@@ -48,12 +49,13 @@ from casesummary.exceptions import (
     TruncatedOutputError,
     UserError,
 )
+from casesummary.item import AgendaItem
 from casesummary.prompt import load_prompt
 from casesummary.result import CaseSummary, Provenance, SummaryFailure, Usage
 from casesummary.sources import load_items
 from casesummary.summarizer import summarize_many
 from casesummary.taxonomy import load_taxonomy
-from casesummary.validation import validate_answer
+from casesummary.validation import CheckedAnswer, check_answer
 
 if TYPE_CHECKING:
     from casesummary.backends.openai import OpenAIBackend
@@ -255,6 +257,22 @@ class _Job:
     def _evaluate(self, part: Part, rnd: Round, outputs: _LineIndex, errors: _LineIndex) -> int:
         carried = self._carried(part, rnd)
         items = self._items(part)
+        manifest = _LineIndex(self.path(part, "items.jsonl"))
+        try:
+            return self._evaluate_with(part, rnd, outputs, errors, carried, items, manifest)
+        finally:
+            manifest.close()
+
+    def _evaluate_with(
+        self,
+        part: Part,
+        rnd: Round,
+        outputs: _LineIndex,
+        errors: _LineIndex,
+        carried: Mapping[str, tuple[Usage, int]],
+        items: Mapping[str, tuple[str, str]],
+        manifest: _LineIndex,
+    ) -> int:
         last_round = rnd.round >= self.state.max_rounds
         latency = float(max(0, (rnd.finished_at or 0) - (rnd.created_at or 0)))
         followups = 0
@@ -266,7 +284,7 @@ class _Job:
                 usage, attempts = carried.get(request_id, (Usage(), 0))
                 fingerprint, title = items.get(request_id, ("", request_id))
                 outcome = self._outcome(
-                    rnd, outputs.get(request_id), errors.get(request_id), row.get("body")
+                    rnd, outputs.get(request_id), errors.get(request_id), manifest.get(request_id)
                 )
                 outcome["custom_id"] = request_id
                 used = usage + outcome.pop("usage", Usage())
@@ -276,8 +294,9 @@ class _Job:
                 if kind in ("reask", "retry") and last_round:
                     outcome = self._exhausted(outcome, fingerprint, title)
                 elif kind == "ok":
+                    checked: CheckedAnswer = outcome.pop("answer")
                     outcome["result"] = self._summary(
-                        outcome.pop("answer"), used, attempts + 1, fingerprint, latency
+                        checked, used, attempts + 1, fingerprint, latency
                     ).model_dump(mode="json")
                 elif kind == "failed":
                     outcome["failure"] = SummaryFailure(
@@ -299,9 +318,14 @@ class _Job:
         rnd: Round,
         output: Mapping[str, Any] | None,
         error: Mapping[str, Any] | None,
-        request_body: Any,
+        manifest_row: Mapping[str, Any] | None,
     ) -> dict[str, Any]:
-        """What one request came to: ok (with the answer), failed, reask or retry."""
+        """What one request came to: ok (with the checked answer), failed, reask or retry.
+
+        The answer is checked as `summarize` checks it: against the item the manifest keeps
+        (its quotes and, at the prompt's grounding level, its facts). A state directory written
+        before the manifest kept items is checked without it.
+        """
         if rnd.status == "failed":
             reasons = "; ".join(rnd.errors) or "the provider refused the batch file"
             return _failed("BatchFailed", f"the batch failed validation: {reasons}")
@@ -333,8 +357,16 @@ class _Job:
             return {**_failed(type(exc).__name__, str(exc)), "usage": usage}
         except BackendConnectionError as exc:
             return {"status": "retry", "reason": str(exc), "usage": usage}
+        stored = (manifest_row or {}).get("item")
+        item = AgendaItem.model_validate(stored) if isinstance(stored, Mapping) else None
         try:
-            answer = validate_answer(text, self.taxonomy)
+            answer = check_answer(
+                text,
+                self.taxonomy,
+                item=item,
+                evidence=self.prompt.evidence,
+                grounding=self.prompt.grounding if item is not None else "off",
+            )
         except OutputValidationError as exc:
             return {"status": "reask", "content": text, "errors": exc.errors, "usage": usage}
         return {"status": "ok", "answer": answer, "usage": usage, "model": model}
@@ -365,7 +397,7 @@ class _Job:
         }
 
     def _summary(
-        self, answer: Any, usage: Usage, attempts: int, fingerprint: str, latency: float
+        self, checked: CheckedAnswer, usage: Usage, attempts: int, fingerprint: str, latency: float
     ) -> CaseSummary:
         provenance = Provenance(
             prompt_id=self.prompt.id,
@@ -380,7 +412,7 @@ class _Job:
             latency_s=latency,
             item_fingerprint=fingerprint,
         )
-        return CaseSummary.from_answer(answer, provenance)
+        return CaseSummary.from_answer(checked.answer, provenance, checked.citations)
 
     def _lines(self, part: Part, rnd: Round, name: str) -> _LineIndex:
         return _LineIndex(self.path(part, f"round-{rnd.round}.{name}.jsonl"))

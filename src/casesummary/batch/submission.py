@@ -262,8 +262,14 @@ class _PartWriter:
         self._ids: set[str] = set()
         self._count = 0
 
-    def add(self, request_id: str, line: bytes, row: dict[str, object]) -> tuple[int, bool]:
-        """Write one request (unless its custom_id is already in the part); (part, new)."""
+    def add(
+        self, request_id: str, line: bytes, row: dict[str, object], item: AgendaItem
+    ) -> tuple[int, bool]:
+        """Write one request (unless its custom_id is already in the part); (part, new).
+
+        The part's manifest keeps the whole item, so that collect checks each answer's quotes
+        and facts against it as `summarize` does.
+        """
         if request_id in self._ids and self._input is not None:
             return len(self.parts) - 1, False
         if len(line) > self.max_bytes:
@@ -281,7 +287,9 @@ class _PartWriter:
         assert self._input is not None
         assert self._items is not None
         self._input.write(line)
-        self._items.write(json_line({"custom_id": request_id, **row}))
+        self._items.write(
+            json_line({"custom_id": request_id, **row, "item": item.model_dump(mode="json")})
+        )
         self._ids.add(request_id)
         self._count += 1
         return len(self.parts) - 1, True
@@ -360,7 +368,7 @@ def prepare(
             body = chat_completion_body(backend.model, "json_schema", request)
             request_id = custom_id(item.fingerprint, request.prompt_fingerprint, request.repeat)
             line = request_line(request_id, state.url, body)
-            part, new = writer.add(request_id, line, row)
+            part, new = writer.add(request_id, line, row, item)
             if new:
                 sample.add(requests, [m.content for m in request.messages])
                 requests += 1
