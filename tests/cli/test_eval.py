@@ -511,26 +511,41 @@ def test_the_judge_agrees_with_the_golden_answers(
 def test_eval_judge_option_runs_the_judge_and_caches_its_verdicts(
     tmp_path: Path, golden_dir: Path, cases: list[GoldenCase]
 ) -> None:
-    """`eval --judge SPEC`: the judge's metrics with CIs on stdout and in metrics.json; a rerun
-    asks the judging server nothing (its verdicts are cached like answers)."""
+    """`eval --judge SPEC`: the judge's metrics with CIs on stdout and in metrics.json, and for
+    answers with evidence the evidence judge's; a rerun asks the judging server nothing (its
+    verdicts are cached like answers)."""
     chosen = [c.id for c in cases if c.expect_skip is None][:2]
     picked = [arg for case_id in chosen for arg in ("--case", case_id)]
     verdict = json.dumps({c: {"score": 4, "reason": "Fint."} for c in CRITERIA})
-    with OpenAIStubServer(handler=lambda body: StubAnswer(content=verdict)) as server:
+    yes, no = (
+        {"supported": True, "reason": "Citatet siger det."},
+        {"supported": False, "reason": "Nej."},
+    )
+    support = json.dumps({"summary": yes, "pros": [yes, yes, yes], "cons": [no, yes, yes]})
+
+    def answer(body: dict[str, Any]) -> StubAnswer:
+        about_quotes = "<<<BELÆG-" in body["messages"][-1]["content"]
+        return StubAnswer(content=support if about_quotes else verdict)
+
+    with OpenAIStubServer(handler=answer) as server:
         judge = f"openai-compatible:judge@{server.base_url}"
         common = ["eval", "--backend", "oracle", "--golden", golden_dir, *picked, "--judge", judge]
-        first = _cli(*common, "--out", tmp_path / "one", "--fail-under", "judge=0.7", cwd=tmp_path)
+        first = _cli(*common, "--out", tmp_path / "one", "--fail-under", "judge=0.7",
+                     "--fail-under", "judge_evidence_support=0.8", cwd=tmp_path)  # fmt: skip
         asked = server.request_count
         second = _cli(*common, "--out", tmp_path / "two", cwd=tmp_path)
         asked_again = server.request_count - asked
     assert first.returncode == 0, first.stderr
     assert second.returncode == 0, second.stderr
-    assert asked == 2
+    assert asked == 4  # per case: the answer rated, its quotes judged
     assert asked_again == 0
     judge_line = next(line for line in first.stdout.splitlines() if line.split()[:1] == ["judge"])
     assert judge_line.split()[1] == "0.750"
     metrics = json.loads((tmp_path / "one" / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["metrics"]["judge_clarity"]["mean"] == pytest.approx(0.75)
+    assert metrics["metrics"]["judge_evidence_support"]["mean"] == pytest.approx(6 / 7)
+    records = _results(tmp_path / "one")
+    assert all(r.get("message") is None for r in records), records
     run = json.loads((tmp_path / "one" / "run.json").read_text(encoding="utf-8"))
     assert run["judge"] == judge
     unknown = _cli("eval", "--fail-under", "judge=0.5", "--out", tmp_path / "x", cwd=tmp_path)

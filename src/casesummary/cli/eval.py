@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from casesummary.backends.spec import FALLBACK_NOTICE, BackendSpec, parse_spec, resolve_spec
+from casesummary.eval.evidence_judge import METRIC as EVIDENCE_JUDGE_METRIC
 from casesummary.eval.golden import load_golden
 from casesummary.eval.judge import JUDGE_METRIC_NAMES
 from casesummary.eval.metrics import METRIC_NAMES, OPTIONAL_METRIC_NAMES
@@ -284,7 +285,7 @@ def parse_thresholds(values: tuple[str, ...], *, judged: bool = False) -> dict[s
     known = [
         *METRIC_NAMES,
         *OPTIONAL_METRIC_NAMES,
-        *(JUDGE_METRIC_NAMES if judged else ()),
+        *((*JUDGE_METRIC_NAMES, EVIDENCE_JUDGE_METRIC) if judged else ()),
         PASS_RATE,
     ]
     thresholds: dict[str, float] = {}

@@ -2,27 +2,26 @@
 
 The deterministic `evidence_support` metric counts shared content words; a judge reads the claim
 and its quote as a person would. It is the evidence part of `eval --judge`: wherever an answer
-carries evidence, call `ajudge_evidence` beside `judge.ajudge` and add the verdict's `metrics()`
-(``judge_evidence_support``, the share of quotes judged to support their claim) to the record's
-metrics. The rubric is the versioned prompt ``prompts/judge-evidence/v1.md``.
+carries evidence, the runner asks `ajudge_evidence` beside `judge.ajudge` and adds the verdict's
+`metrics()` (``judge_evidence_support``, the share of quotes judged to support their claim) to
+the record's metrics. The rubric is the versioned prompt ``prompts/judge-evidence/v1.md``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from casesummary.backends.base import Backend, BackendRequest, Message
-from casesummary.exceptions import OutputValidationError, UserError
+from casesummary.backends.base import Backend, BackendRequest
+from casesummary.eval.rubric import parse_reply, rubric_request
+from casesummary.exceptions import UserError
 from casesummary.item import AgendaItem
-from casesummary.prompt import PromptTemplate, load_prompt
+from casesummary.prompt import PromptTemplate
 from casesummary.result import Evidence, PromptResult
-from casesummary.taxonomy import Taxonomy, load_taxonomy
-from casesummary.validation import unfence
+from casesummary.taxonomy import Taxonomy
 
 EVIDENCE_JUDGE_PROMPT = "judge-evidence"
 #: The metric a verdict gives, beside the deterministic `evidence_support`.
@@ -82,35 +81,14 @@ def evidence_judge_request(
 ) -> BackendRequest:
     """The request a backend answers to judge `output`'s evidence: the rubric and the item, then
     the claims with their quotes in a message of their own between delimiter lines."""
-    template = prompt if isinstance(prompt, PromptTemplate) else load_prompt(prompt)
-    tax = taxonomy if taxonomy is not None else load_taxonomy()
     pairs = json.dumps(claims(output), ensure_ascii=False, indent=2)
-    messages = (*template.render(item, tax), Message(role="user", content=_fence(pairs)))
-    return BackendRequest(
-        messages=messages,
-        json_schema=evidence_verdict_schema(),
-        schema_name=template.schema_name,
-        parameters=dict(template.parameters),
-        item=item,
-        taxonomy=tax,
-        prompt_id=template.id,
-        prompt_version=template.version,
-        prompt_fingerprint=template.fingerprint(tax),
-        repeat=repeat,
-    )
+    schema = evidence_verdict_schema()
+    return rubric_request(prompt, item, taxonomy, pairs, "BELÆG", schema, repeat)
 
 
 def parse_evidence_verdict(content: str) -> EvidenceVerdict:
     """A backend's answer as an `EvidenceVerdict`; OutputValidationError listing what is wrong."""
-    try:
-        return EvidenceVerdict.model_validate_json(unfence(content))
-    except ValidationError as exc:
-        errors = [
-            f"{'.'.join(str(p) for p in e['loc']) or 'verdict'}: {e['msg']}" for e in exc.errors()
-        ]
-        raise OutputValidationError(
-            f"the evidence verdict is invalid: {'; '.join(errors)}", errors=errors, output=content
-        ) from None
+    return parse_reply(EvidenceVerdict, content, "the evidence verdict")
 
 
 def judge_evidence(
@@ -145,13 +123,3 @@ def _evidence(output: PromptResult) -> Evidence:
     if output.evidence is None:
         raise UserError("the answer carries no evidence to judge (use a prompt that asks for it)")
     return output.evidence
-
-
-def _fence(text: str) -> str:
-    attempt = 0
-    while True:
-        nonce = hashlib.sha256(f"{attempt}\n{text}".encode()).hexdigest()[:8]
-        opening, closing = f"<<<BELÆG-{nonce}>>>", f"<<<SLUT-BELÆG-{nonce}>>>"
-        if opening not in text and closing not in text:
-            return f"{opening}\n{text}\n{closing}"
-        attempt += 1

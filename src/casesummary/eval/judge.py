@@ -9,20 +9,18 @@ versioned prompt ``prompts/judge/v1.md``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from casesummary.backends.base import Backend, BackendRequest, Message
-from casesummary.exceptions import OutputValidationError
+from casesummary.backends.base import Backend, BackendRequest
+from casesummary.eval.rubric import parse_reply, rubric_request
 from casesummary.item import AgendaItem
-from casesummary.prompt import PromptTemplate, load_prompt
+from casesummary.prompt import PromptTemplate
 from casesummary.result import PromptResult
-from casesummary.taxonomy import Taxonomy, load_taxonomy
-from casesummary.validation import unfence
+from casesummary.taxonomy import Taxonomy
 
 JUDGE_PROMPT = "judge"
 #: The criteria a verdict rates, in report order.
@@ -79,35 +77,13 @@ def judge_request(
     The answer goes in its own message between delimiter lines, so text inside it cannot pass
     for instructions.
     """
-    template = prompt if isinstance(prompt, PromptTemplate) else load_prompt(prompt)
-    tax = taxonomy if taxonomy is not None else load_taxonomy()
     answer = json.dumps(output.model_dump(mode="json"), ensure_ascii=False, indent=2)
-    messages = (*template.render(item, tax), Message(role="user", content=_fence_answer(answer)))
-    return BackendRequest(
-        messages=messages,
-        json_schema=verdict_schema(),
-        schema_name=template.schema_name,
-        parameters=dict(template.parameters),
-        item=item,
-        taxonomy=tax,
-        prompt_id=template.id,
-        prompt_version=template.version,
-        prompt_fingerprint=template.fingerprint(tax),
-        repeat=repeat,
-    )
+    return rubric_request(prompt, item, taxonomy, answer, "SVAR", verdict_schema(), repeat)
 
 
 def parse_verdict(content: str) -> JudgeVerdict:
     """A backend's answer as a `JudgeVerdict`; OutputValidationError listing what is wrong."""
-    try:
-        return JudgeVerdict.model_validate_json(unfence(content))
-    except ValidationError as exc:
-        errors = [
-            f"{'.'.join(str(p) for p in e['loc']) or 'verdict'}: {e['msg']}" for e in exc.errors()
-        ]
-        raise OutputValidationError(
-            f"the judge's verdict is invalid: {'; '.join(errors)}", errors=errors, output=content
-        ) from None
+    return parse_reply(JudgeVerdict, content, "the judge's verdict")
 
 
 def judge(
@@ -136,13 +112,3 @@ async def ajudge(
     """`judge` for async callers."""
     request = judge_request(output, item, prompt=prompt, taxonomy=taxonomy, repeat=repeat)
     return parse_verdict((await backend.acomplete(request)).content)
-
-
-def _fence_answer(answer: str) -> str:
-    attempt = 0
-    while True:
-        nonce = hashlib.sha256(f"{attempt}\n{answer}".encode()).hexdigest()[:8]
-        opening, closing = f"<<<SVAR-{nonce}>>>", f"<<<SLUT-SVAR-{nonce}>>>"
-        if opening not in answer and closing not in answer:
-            return f"{opening}\n{answer}\n{closing}"
-        attempt += 1

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from casesummary._progress import Progress
 from casesummary.backends.replay import RecordingBackend
 from casesummary.eval.aggregate import Aggregate, aggregate
+from casesummary.eval.evidence_judge import ajudge_evidence
 from casesummary.eval.golden import GoldenCase
 from casesummary.eval.judge import ajudge, judge_metrics
 from casesummary.eval.metrics import score_output, validity_checks, validity_score
@@ -379,13 +380,7 @@ async def _evaluate(
     metrics = dict(scores.metrics)
     note = None
     if judge is not None:
-        try:
-            verdict = await ajudge(
-                output, item, backend=judge, taxonomy=summarizer.taxonomy, repeat=rep
-            )
-            metrics.update(judge_metrics(verdict))
-        except Exception as exc:  # a judge's failure leaves the answer and its scores standing
-            note = f"judge failed: {type(exc).__name__}: {' '.join(str(exc).split())}"
+        note = await _judged(output, item, judge, summarizer.taxonomy, rep, metrics)
     return CaseRecord(
         **base,
         status="ok",
@@ -399,6 +394,37 @@ async def _evaluate(
         latency_s=latency,
         message=note,
     )
+
+
+async def _judged(
+    output: PromptResult,
+    item: AgendaItem,
+    judge: Backend,
+    taxonomy: Taxonomy,
+    rep: int,
+    metrics: dict[str, float],
+) -> str | None:
+    """Add the judge's metrics to `metrics` (and, for an answer with evidence, the evidence
+    judge's); what failed, as a note. A judge's failure leaves the answer and its scores."""
+    notes: list[str] = []
+    try:
+        verdict = await ajudge(output, item, backend=judge, taxonomy=taxonomy, repeat=rep)
+        metrics.update(judge_metrics(verdict))
+    except Exception as exc:
+        notes.append(_failed_note("judge", exc))
+    if output.evidence is not None:
+        try:
+            support = await ajudge_evidence(
+                output, item, backend=judge, taxonomy=taxonomy, repeat=rep
+            )
+            metrics.update(support.metrics())
+        except Exception as exc:
+            notes.append(_failed_note("evidence judge", exc))
+    return "; ".join(notes) or None
+
+
+def _failed_note(what: str, exc: Exception) -> str:
+    return f"{what} failed: {type(exc).__name__}: {' '.join(str(exc).split())}"
 
 
 def _first_validity(trace: Trace, summarizer: Summarizer) -> dict[str, float]:
