@@ -25,7 +25,6 @@ Scripted answers come first, in order, for requests whose path starts with their
 
 from __future__ import annotations
 
-import contextlib
 import json
 import socket
 import struct
@@ -35,10 +34,11 @@ import uuid
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
 from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from casesummary.testing._loopback import LoopbackHTTPServer, LoopbackServer, QuietHandler
 
 COOKIE_NAME = ".AspNet.Cookies"
 COMMITTEES_PATH = "/api/agenda/udvalgsliste"
@@ -93,7 +93,7 @@ class PortalRequest:
     outcome: str  # "200", "302 login", "404", "fault hang", …
 
 
-class PortalStubServer:
+class PortalStubServer(LoopbackServer):
     """A threaded HTTP server on 127.0.0.1 speaking the FirstAgenda portal API."""
 
     def __init__(
@@ -105,9 +105,9 @@ class PortalStubServer:
         latency_s: float = 0.0,
         port: int = 0,
     ) -> None:
+        super().__init__(port)
         self.require_cookie = require_cookie
         self.latency_s = latency_s
-        self._requested_port = port
         self._lock = threading.Lock()
         self._committees: bytes | None = None if committees is None else _as_bytes(committees)
         self._meetings: dict[str, bytes] = {}
@@ -116,9 +116,6 @@ class PortalStubServer:
             self._meetings[meeting_id.lower()] = _as_bytes(payload)
         self._scripted: deque[Scripted] = deque()
         self._log: list[PortalRequest] = []
-        self._stopping = threading.Event()
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
         self._in_flight = 0
         self._peak = 0
         self._session = uuid.uuid4().hex
@@ -234,53 +231,13 @@ class PortalStubServer:
         with self._lock:
             return self._peak
 
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    def start(self) -> PortalStubServer:
-        if self._httpd is not None:
-            return self
-        httpd = _Server(("127.0.0.1", self._requested_port), _Handler)
-        httpd.portal = self
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def close(self) -> None:
-        httpd = self._httpd
-        if httpd is None:
-            return
-        self._stopping.set()
-        httpd.shutdown()
-        httpd.close_connections()
-        httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._httpd = None
-
-    def __enter__(self) -> PortalStubServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    @property
-    def port(self) -> int:
-        if self._httpd is None:
-            raise RuntimeError("the portal server is not running")
-        return int(self._httpd.server_address[1])
+    def request_handler(self) -> type[BaseHTTPRequestHandler]:
+        return _Handler
 
     @property
     def url(self) -> str:
         """The portal's base URL, http://127.0.0.1:PORT."""
-        return f"http://127.0.0.1:{self.port}"
+        return self.root_url
 
     def meeting_url(self, meeting_id: str, item_id: str | None = None) -> str:
         """The public page of a meeting or item: {url}/vis?id=M[&punktid=I]."""
@@ -354,51 +311,14 @@ def _as_bytes(payload: bytes | Mapping[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    request_queue_size = 128
-    portal: PortalStubServer
-
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
-        super().__init__(address, handler)
-        self._connections: set[socket.socket] = set()
-        self._conn_lock = threading.Lock()
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._conn_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._conn_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        with self._conn_lock:
-            connections = list(self._connections)
-        for sock in connections:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
+class _Handler(QuietHandler):
+    server: LoopbackHTTPServer[PortalStubServer]
     _arrived = 0.0
     _counted = False
 
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep test output clean
-
     @property
     def portal(self) -> PortalStubServer:
-        return self.server.portal
+        return self.server.owner
 
     def do_GET(self) -> None:
         portal = self.portal

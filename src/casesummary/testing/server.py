@@ -58,10 +58,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal, TypeAlias
 
+from casesummary.testing._loopback import LoopbackHTTPServer, LoopbackServer, QuietHandler
 from casesummary.testing.batches import BatchAPI
 from casesummary.tokens import count_tokens
 
@@ -271,7 +271,7 @@ class RecordedRequest:
 _SECRET_HEADERS = frozenset({"authorization", "api-key", "x-api-key", "proxy-authorization"})
 
 
-class OpenAIStubServer:
+class OpenAIStubServer(LoopbackServer):
     """A threaded HTTP server on 127.0.0.1 (an ephemeral port unless `port` is given).
 
     Use it as a context manager, or `start()` and `close()`.
@@ -301,6 +301,7 @@ class OpenAIStubServer:
             raise ValueError("context_window must be at least 1 token")
         if token_ratio <= 0:
             raise ValueError("token_ratio must be more than 0")
+        super().__init__(port)
         self.dialect: Dialect = dialect
         #: The simulated model's window; None accepts any length.
         self.context_window = context_window
@@ -314,14 +315,10 @@ class OpenAIStubServer:
         self.fault_rate = fault_rate
         self.fault_kinds: tuple[FaultKind, ...] = tuple(fault_kinds)
         self.model_ids = tuple(model_ids)
-        self._requested_port = port
         self._random = random.Random(seed)
         self._queue: deque[Reply] = deque(replies)
         self._log: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self._in_flight = 0
         self._peak = 0
         self._busy_area = 0.0
@@ -330,54 +327,8 @@ class OpenAIStubServer:
         self._last_end: float | None = None
         self._counter = 0
 
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    def start(self) -> OpenAIStubServer:
-        """Bind an ephemeral port and serve in a background thread."""
-        if self._httpd is not None:
-            return self
-        httpd = _HTTPServer(("127.0.0.1", self._requested_port), _Handler)
-        httpd.stub = self
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def close(self) -> None:
-        """Stop serving, release hanging handlers and close every open connection."""
-        httpd = self._httpd
-        if httpd is None:
-            return
-        self._stopping.set()
-        httpd.shutdown()
-        httpd.close_connections()
-        httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._httpd = None
-
-    def __enter__(self) -> OpenAIStubServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    @property
-    def port(self) -> int:
-        if self._httpd is None:
-            raise RuntimeError("the stub server is not running")
-        return int(self._httpd.server_address[1])
-
-    @property
-    def root_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def request_handler(self) -> type[BaseHTTPRequestHandler]:
+        return _Handler
 
     @property
     def base_url(self) -> str:
@@ -750,63 +701,13 @@ def _fault_answer(fault: StubFault) -> StubAnswer | StubError | None:
     return table.get(fault.kind)
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    # socketserver's default listen backlog is 5: a client opening 16 connections at once
-    # would have SYNs dropped and retried a second later, which no real API server does.
-    request_queue_size = 128
-    stub: OpenAIStubServer
-
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
-        super().__init__(address, handler)
-        self._connections: set[socket.socket] = set()
-        self._resets: set[int] = set()
-        self._conn_lock = threading.Lock()
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._conn_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def mark_reset(self, sock: socket.socket) -> None:
-        with self._conn_lock:
-            self._resets.add(id(sock))
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._conn_lock:
-            self._connections.discard(request)
-            reset = id(request) in self._resets
-            self._resets.discard(id(request))
-        if reset:
-            self.close_request(request)  # no FIN first: SO_LINGER 0 makes close send a RST
-        else:
-            super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        with self._conn_lock:
-            connections = list(self._connections)
-        for sock in connections:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _HTTPServer
+class _Handler(QuietHandler):
+    server: LoopbackHTTPServer[OpenAIStubServer]
     _arrived: float | None = None
-
-    def setup(self) -> None:
-        super().setup()
-        # Headers and body go out in separate writes: without this, Nagle + delayed ACK add ~40 ms.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep test output clean
 
     @property
     def stub(self) -> OpenAIStubServer:
-        return self.server.stub
+        return self.server.owner
 
     def do_GET(self) -> None:
         self._arrived = time.monotonic()
