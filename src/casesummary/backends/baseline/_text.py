@@ -52,17 +52,24 @@ class Line:
     marked: bool = False  # a list item with a marker ("-", "1.")
 
 
-def lines(text: str) -> list[Line]:
-    """Section text as logical lines: hard wraps joined, list markers removed, labels dropped."""
-    raw = [" ".join(part.split()) for part in clean_text(text).splitlines()]
+def join_wrapped(text: str, terminal: tuple[str, ...] = _TERMINAL) -> list[str]:
+    """The text's non-empty lines, white space collapsed, with a hard wrap joined back: a line
+    that starts in lower case continues the one before unless that ends in `terminal`."""
     joined: list[str] = []
-    for line in raw:
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
         if not line:
             continue
-        if joined and not joined[-1].endswith(_TERMINAL) and line[0].islower():
+        if joined and not joined[-1].endswith(terminal) and line[0].islower():
             joined[-1] = f"{joined[-1]} {line}"
         else:
             joined.append(line)
+    return joined
+
+
+def lines(text: str) -> list[Line]:
+    """Section text as logical lines: hard wraps joined, list markers removed, labels dropped."""
+    joined = join_wrapped(clean_text(text))
     out: list[Line] = []
     for line in joined:
         marker = LIST_MARKER.match(line)

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from casesummary.backends.baseline._text import LIST_MARKER, join_wrapped
 from casesummary.danish import sentences, stems
 from casesummary.evidence import MIN_QUOTE_WORDS, find_quote, trim_quote
 from casesummary.item import AgendaItem
@@ -23,7 +24,6 @@ from casesummary.result import Evidence, PromptResult
 QUOTE_WORDS = 40
 
 _TERMINAL = (".", "!", "?", ":", ";")
-_MARKER = re.compile(r"^(?:[-•*–·▪]|\d{1,2}[.)]|[a-zæøå][.)])\s+")
 # A short label before the text proper: "Uddrag af dagsordenspunktet: ", "Udgift: ".
 _LABEL = re.compile(r"^(?:[^\s:]+\s){0,3}[^\s:]+:\s+(?=\S)")
 
@@ -67,17 +67,8 @@ def _candidates(item: AgendaItem) -> list[_Candidate]:
 
 
 def _logical_lines(text: str) -> list[str]:
-    """Lines with hard wraps joined and list markers dropped."""
-    joined: list[str] = []
-    for raw in text.splitlines():
-        line = " ".join(raw.split())
-        if not line:
-            continue
-        if joined and not joined[-1].endswith(_TERMINAL) and line[0].islower():
-            joined[-1] = f"{joined[-1]} {line}"
-        else:
-            joined.append(line)
-    return [_MARKER.sub("", line) for line in joined]
+    """Lines with hard wraps joined (a quote may end at a semicolon) and list markers dropped."""
+    return [LIST_MARKER.sub("", line) for line in join_wrapped(text, _TERMINAL)]
 
 
 def _unlabelled(text: str) -> str:
