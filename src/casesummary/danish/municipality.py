@@ -156,6 +156,9 @@ _NAME = r"[A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?"
 _BEFORE_COUNCIL = re.compile(rf"(?<![\w-])({_NAME}) {_COUNCIL}\b")
 _COUNCIL_IN = re.compile(rf"\b(?:Byrådet|Kommunalbestyrelsen) i ({_NAME})\b")
 _HOST = re.compile(r"(?<![\w.-])((?:[a-z0-9-]+\.)+)dk\b", re.IGNORECASE)
+#: What a text must hold for `_BEFORE_COUNCIL`, `_COUNCIL_IN` or `_HOST` to match in it.
+_COUNCIL_WORDS = ("Byråd", "Kommunalbestyrelse", "Rådhus", "Borgerrepræsentation")
+_DK = re.compile(r"\.dk\b", re.IGNORECASE)
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 _FOLD_SHORT = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
 
@@ -247,15 +250,17 @@ def find_municipality(texts: Iterable[str], *, hosts: Iterable[str] = ()) -> str
                     known = _BY_KEY.get(_key(name))
                     counts[known or name] += 2 if known else 1
             start = text.find(" Kommune", start + 8)
-        for pattern in (_BEFORE_COUNCIL, _COUNCIL_IN):
-            for match in pattern.finditer(text):
-                known = _BY_KEY.get(_key(match.group(1)))
-                if known:
-                    counts[known] += 2
+        if any(word in text for word in _COUNCIL_WORDS):  # the scans below are the costly part
+            for pattern in (_BEFORE_COUNCIL, _COUNCIL_IN):
+                for match in pattern.finditer(text):
+                    known = _BY_KEY.get(_key(match.group(1)))
+                    if known:
+                        counts[known] += 2
         if "Borgerrepræsentation" in text:
             counts["København"] += 1
-        for match in _HOST.finditer(text):
-            add_host(match.group(0))
+        if _DK.search(text):
+            for match in _HOST.finditer(text):
+                add_host(match.group(0))
     for host in hosts:
         add_host(host)
     if not counts:
