@@ -9,7 +9,9 @@ from casesummary.danish.dates import date_spans
 
 #: A number as Danes write it: dot for thousands, comma for decimals ("474.501.000", "49,08").
 NUMBER_TEXT = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
-_BARE_NUMBER_RE = re.compile(rf"(?<!\d)(?:{NUMBER_TEXT})(?!\d)")
+# Each pattern opens with (?=\d): a position without a digit fails before any alternative is tried.
+_BARE_NUMBER_RE = re.compile(rf"(?=\d)(?<!\d)(?:{NUMBER_TEXT})(?!\d)")
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 
 #: Scale words after a number, and what they multiply by.
 _SCALES: dict[str, float] = {
@@ -19,7 +21,7 @@ _SCALES: dict[str, float] = {
 }  # fmt: skip
 _SCALE_ALT = "|".join(re.escape(s) for s in sorted(_SCALES, key=len, reverse=True))
 _QUANTITY_RE = re.compile(
-    rf"(?<!\d)(?P<num>{NUMBER_TEXT})(?!\d)"
+    rf"(?=\d)(?<!\d)(?P<num>{NUMBER_TEXT})(?!\d)"
     rf"(?:\s*(?P<scale>{_SCALE_ALT})(?![^\W\d_])\.?)?"
     rf"(?:\s*(?P<pct>%|pct\.?|procent))?",
     re.IGNORECASE,
@@ -46,7 +48,7 @@ def parse_number(text: str) -> tuple[float, int]:
     "474.501.000" -> (474501000, 0); "49,08" -> (49.08, 2); "2.5" (an English decimal point,
     not a thousands group) -> (2.5, 1).
     """
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", text):
+    if _GROUPED.fullmatch(text):
         text = text.replace(".", "")
     whole, _, decimals = text.replace(",", ".").partition(".")
     return float(f"{whole}.{decimals}" if decimals else whole), len(decimals)
