@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from casesummary._progress import PROGRESS_ENV, Progress, progress_interval
+from casesummary._progress import PROGRESS_ENV, Progress, StepLog, progress_interval
 
 LINE = re.compile(r"^summarize: (\d+)/(\d+) items? done(, (\d+) failed)?, \d+ s$")
 
@@ -90,3 +90,25 @@ def test_the_interval_comes_from_the_environment(
 ) -> None:
     monkeypatch.setenv(PROGRESS_ENV, raw)
     assert progress_interval() == seconds
+
+
+def test_a_step_log_writes_each_step_off_a_terminal() -> None:
+    stream = io.StringIO()
+    with StepLog("fetch", "meeting", stream=stream) as log:
+        log.step(1, 2, "2026-04-20 Økonomiudvalget: new, 24 items")
+        log.step(2, 2, "2026-05-18 Økonomiudvalget: unchanged")
+    assert stream.getvalue().splitlines() == [
+        "fetch 1/2: 2026-04-20 Økonomiudvalget: new, 24 items",
+        "fetch 2/2: 2026-05-18 Økonomiudvalget: unchanged",
+    ]
+
+
+def test_a_step_log_is_a_bar_on_a_terminal_that_learns_its_total() -> None:
+    stream = Terminal()
+    with StepLog("summarize", "item", stream=stream) as log:
+        log.step(1, 3, "first")
+        log.step(4, 5, "the list grew")
+    shown = stream.getvalue()
+    assert "\r" in shown
+    assert "4/5" in shown
+    assert "first" not in shown  # a bar shows counts, not each step's text

@@ -4,6 +4,9 @@ A CI log or a pipe gets one line each `PROGRESS_SECONDS` ("summarize: 3/18 items
 failed, 12 s") and a last line when the work ends, if it took long enough to print any; a
 terminal gets a tqdm bar whose clock keeps running while the work waits on a slow server. So
 nobody is left waiting in silence, and short runs print nothing at all off a terminal.
+
+`StepLog` is the other form, for work whose every step is news (`fetch` and `sync` name each
+meeting as it is written): one line per step off a terminal, the same kind of bar on one.
 """
 
 from __future__ import annotations
@@ -139,3 +142,43 @@ def _is_terminal(stream: IO[str]) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+class StepLog:
+    """`step(done, total, text)` per finished unit: off a terminal one line each ("fetch 3/10:
+    TEXT"), on one a bar that learns `total` when it is first told."""
+
+    def __init__(self, what: str, unit: str, *, stream: IO[str] | None = None) -> None:
+        self.what = what
+        self.unit = unit
+        self._stream = stream if stream is not None else sys.stderr
+        self._terminal = _is_terminal(self._stream)
+        self._bar: Any = None
+
+    def step(self, done: int, total: int, text: str) -> None:
+        if not self._terminal:
+            self._stream.write(f"{self.what} {done}/{total}: {text}\n")
+            self._stream.flush()
+            return
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc=self.what, unit=self.unit, file=self._stream)
+        self._bar.total = total
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def __enter__(self) -> StepLog:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from casesummary.cli._progress import Progress
+from casesummary._progress import StepLog
 from casesummary.exceptions import PortalError
 from casesummary.portal.mirror import FetchedMeeting, FetchReport, fetch
 
@@ -62,7 +62,7 @@ def command(
     changed, and rewrites a meeting only when its bytes did. Meetings that fail are listed on
     stderr, the rest are kept, and the exit code is 1.
     """
-    with Progress("fetch", "meeting") as progress:
+    with StepLog("fetch", "meeting") as progress:
         report = fetch(
             portal,
             out,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from casesummary._progress import StepLog
 from casesummary.backends.spec import ENV_VAR, resolve_spec
-from casesummary.cli._progress import Progress
 from casesummary.cli.fetch import day, describe, fail_on_meetings, portal_options
 from casesummary.exceptions import BackendError
 from casesummary.feed import ItemOutcome, SyncReport, sync
@@ -65,7 +65,7 @@ def command(
             f"sync needs --backend SPEC (or ${ENV_VAR}); --backend baseline is the offline, "
             "extractive one"
         )
-    with Progress("fetch", "meeting") as fetching, Progress("summarize", "item") as items:
+    with StepLog("fetch", "meeting") as fetching, StepLog("summarize", "item") as items:
         report = sync(
             portal,
             out,
