@@ -10,6 +10,7 @@ import click
 
 from casesummary.batch.collection import collect, status
 from casesummary.batch.submission import submit
+from casesummary.cli._options import prompt_and_taxonomy
 
 if TYPE_CHECKING:
     from casesummary.batch.state import BatchState
@@ -40,13 +41,7 @@ def command() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="State directory: new, or the one of a submit to continue.",
 )
-@click.option("--prompt", "prompt_spec", metavar="ID", help="summary, summary@1.0.0 or a .md file")
-@click.option(
-    "--taxonomy",
-    "taxonomy_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Keyword taxonomy file (default: the shipped one).",
-)
+@prompt_and_taxonomy
 @click.option(
     "--max-rounds",
     default=2,

@@ -14,6 +14,7 @@ from casesummary._progress import Progress
 from casesummary.backends.spec import FALLBACK_NOTICE
 from casesummary.cli._evidence import format_evidence
 from casesummary.cli._inputs import load_inputs
+from casesummary.cli._options import prompt_and_taxonomy
 from casesummary.exceptions import BackendError, NothingToSummarize
 from casesummary.grounding import GROUNDING_LEVELS, GroundingLevel
 from casesummary.item import AgendaItem
@@ -31,13 +32,7 @@ SKIP_REASONS = {"closed": "lukket punkt", "empty": "ingen tekst"}
     metavar="SPEC",
     help="e.g. openai:gpt-4o-mini (default: $CASESUMMARY_BACKEND, else the offline baseline).",
 )
-@click.option("--prompt", "prompt_spec", metavar="ID", help="summary, summary@1.0.0 or a .md file")
-@click.option(
-    "--taxonomy",
-    "taxonomy_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Keyword taxonomy file (default: the shipped one).",
-)
+@prompt_and_taxonomy
 @click.option("--item", "item_number", metavar="N", help="Only the item with this number.")
 @click.option("--json", "as_json", is_flag=True, help="Print CaseSummary JSON with provenance.")
 @click.option(

@@ -9,6 +9,7 @@ import click
 
 from casesummary._progress import StepLog
 from casesummary.backends.spec import ENV_VAR, resolve_spec
+from casesummary.cli._options import prompt_and_taxonomy
 from casesummary.cli.fetch import day, describe, fail_on_meetings, portal_options
 from casesummary.exceptions import BackendError
 from casesummary.feed import ItemOutcome, SyncReport, sync
@@ -22,13 +23,7 @@ from casesummary.feed import ItemOutcome, SyncReport, sync
     metavar="SPEC",
     help="e.g. openai:gpt-4o-mini (default: $CASESUMMARY_BACKEND; `baseline` for the offline one).",
 )
-@click.option("--prompt", "prompt_spec", metavar="ID", help="summary, summary@1.0.0 or a .md file")
-@click.option(
-    "--taxonomy",
-    "taxonomy_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Keyword taxonomy file (default: the shipped one).",
-)
+@prompt_and_taxonomy
 @click.option(
     "--concurrency",
     default=4,
