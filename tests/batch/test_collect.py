@@ -366,7 +366,7 @@ def test_batch_answers_are_held_to_the_item_as_summarize_holds_them(
 def test_a_state_directory_from_before_items_were_kept_is_still_collected(
     batch_server: OpenAIStubServer, tmp_path: Path
 ) -> None:
-    """Manifests written by 0.1 hold no item: their answers are checked without one."""
+    """A manifest without items (written by a development version) is checked without them."""
     batch_server.handler = lambda body: answer_naming(body)
     state_dir = tmp_path / "s"
     batch.submit([ODENSE], backend=SPEC, state_dir=state_dir)
