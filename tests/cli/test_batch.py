@@ -97,6 +97,32 @@ def test_a_corrupt_state_is_one_line_and_exit_2(server: OpenAIStubServer, tmp_pa
     assert server.request_count == 0
 
 
+def test_a_damaged_item_in_a_manifest_is_one_line_and_exit_2(
+    server: OpenAIStubServer, tmp_path: Path
+) -> None:
+    """collect checks answers against the items the manifest keeps; a damaged one is named."""
+    state = tmp_path / "state"
+    submitted = run_cli(
+        "batch", "submit", ODENSE, "--backend", "openai:gpt-4o-mini", "--state", state, "--yes",
+        cwd=tmp_path, env=env(server),
+    )  # fmt: skip
+    assert submitted.returncode == 0, submitted.stderr
+    manifest = state / "parts" / "000" / "items.jsonl"
+    (row,) = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()]
+    row["item"]["sections"] = "not a list"
+    manifest.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    collected = run_cli(
+        "batch", "collect", state, "--wait", "--poll-interval", "0", cwd=tmp_path, env=env(server)
+    )
+    assert collected.returncode == 2
+    assert "Traceback" not in collected.stderr
+    error = collected.stderr.splitlines()[-1]  # after the progress lines
+    assert error.startswith("casesummary: error: ")
+    assert "items.jsonl" in error
+    assert f"the item of request {row['custom_id']} is damaged: sections:" in error
+    assert not (state / "results.jsonl").exists()
+
+
 def test_summarize_max_input_tokens(tmp_path: Path) -> None:
     with OpenAIStubServer() as stub:
         result = run_cli(

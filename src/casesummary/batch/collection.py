@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from casesummary.backends.openai import completion_text, completion_usage
 from casesummary.batch.files import AtomicWriter, read_jsonl, request_line, write_jsonl
 from casesummary.batch.provider import BatchClient, batch_backend
@@ -48,6 +50,7 @@ from casesummary.exceptions import (
     RefusalError,
     TruncatedOutputError,
     UserError,
+    first_error,
 )
 from casesummary.item import AgendaItem
 from casesummary.prompt import load_prompt
@@ -283,9 +286,8 @@ class _Job:
                 request_id = str(row.get("custom_id"))
                 usage, attempts = carried.get(request_id, (Usage(), 0))
                 fingerprint, title = items.get(request_id, ("", request_id))
-                outcome = self._outcome(
-                    rnd, outputs.get(request_id), errors.get(request_id), manifest.get(request_id)
-                )
+                item = _stored_item(manifest, request_id)
+                outcome = self._outcome(rnd, outputs.get(request_id), errors.get(request_id), item)
                 outcome["custom_id"] = request_id
                 used = usage + outcome.pop("usage", Usage())
                 outcome["usage"] = used.model_dump()
@@ -318,13 +320,13 @@ class _Job:
         rnd: Round,
         output: Mapping[str, Any] | None,
         error: Mapping[str, Any] | None,
-        manifest_row: Mapping[str, Any] | None,
+        item: AgendaItem | None,
     ) -> dict[str, Any]:
         """What one request came to: ok (with the checked answer), failed, reask or retry.
 
         The answer is checked as `summarize` checks it: against the item the manifest keeps
-        (its quotes and, at the prompt's grounding level, its facts). A state directory written
-        before the manifest kept items is checked without it.
+        (its quotes and, at the prompt's grounding level, its facts); None, in a manifest
+        written before manifests kept items, checks the answer without it.
         """
         if rnd.status == "failed":
             reasons = "; ".join(rnd.errors) or "the provider refused the batch file"
@@ -357,8 +359,6 @@ class _Job:
             return {**_failed(type(exc).__name__, str(exc)), "usage": usage}
         except BackendConnectionError as exc:
             return {"status": "retry", "reason": str(exc), "usage": usage}
-        stored = (manifest_row or {}).get("item")
-        item = AgendaItem.model_validate(stored) if isinstance(stored, Mapping) else None
         try:
             answer = check_answer(
                 text,
@@ -626,6 +626,19 @@ class _LineIndex:
     def close(self) -> None:
         if self._handle is not None:
             self._handle.close()
+
+
+def _stored_item(manifest: _LineIndex, request_id: str) -> AgendaItem | None:
+    """The item a part's manifest keeps for a request (None in a manifest without items)."""
+    stored = (manifest.get(request_id) or {}).get("item")
+    if stored is None:
+        return None
+    try:
+        return AgendaItem.model_validate(stored)
+    except ValidationError as exc:
+        raise InvalidBatchState(
+            f"the item of request {request_id} is damaged: {first_error(exc)}", path=manifest.path
+        ) from None
 
 
 def _failed(error_type: str, message: str) -> dict[str, Any]:
