@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from casesummary.item import Attachment, SectionKind
+from casesummary.sources._text import fold_blank_lines
 from casesummary.sources.headings import classify, normalise_heading
 
 #: Marks a line a laid-out page styles as a heading (bold, larger than the body text).
@@ -135,17 +136,7 @@ def block_text(lines: Sequence[str]) -> str:
 
     The lines are already cleaned (`clean_line`), so only blank runs need folding here.
     """
-    out: list[str] = []
-    blank = False
-    for line in lines:
-        if not line:
-            blank = bool(out)
-            continue
-        if blank:
-            out.append("")
-            blank = False
-        out.append(line)
-    return "\n".join(out)
+    return fold_blank_lines(lines)
 
 
 def attachments_from(lines: Sequence[str]) -> list[Attachment]:

@@ -6,6 +6,7 @@ Dates and the municipality guess are Danish rules: they live in `casesummary.dan
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # Horizontal whitespace of every kind (incl. &nbsp; and the thin spaces Word produces).
 _ODD_SPACE = "\t\f\v\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
@@ -29,10 +30,14 @@ def clean_text(text: str) -> str:
 def normalise_text(text: str) -> str:
     """Lines cleaned, no leading/trailing blank lines, at most one blank line in a row."""
     text = _HSPACE.sub(" ", _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    return fold_blank_lines(raw.strip(" ") for raw in text.split("\n"))
+
+
+def fold_blank_lines(lines: Iterable[str]) -> str:
+    """Lines joined, at most one blank line in a row, no blank lines at the ends."""
     out: list[str] = []
     blank = False
-    for raw in text.split("\n"):
-        line = raw.strip(" ")
+    for line in lines:
         if not line:
             blank = bool(out)
             continue
