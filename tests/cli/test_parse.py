@@ -121,3 +121,56 @@ def test_parse_reads_stdin(fixtures_dir: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["number"] == "5"
+
+
+def test_an_unreadable_file_among_several_is_named_and_the_rest_are_parsed(
+    fixtures_dir: Path, tmp_path: Path
+) -> None:
+    """A directory may hold a file of another kind (a feed's result file, a SOAP envelope):
+    each is one error line, the readable files are still shown, and the exit code is 2."""
+    folder = tmp_path / "punkter"
+    folder.mkdir()
+    shutil.copy(fixtures_dir / ODENSE, folder / "a.json")
+    (folder / "b.xml").write_text(
+        '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">'
+        "<soap:Body/></soap:Envelope>",
+        encoding="utf-8",
+    )
+    (folder / "c.json").write_text('{"status": "ok"}', encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "casesummary", "parse", str(folder)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stdout.startswith(f"=== {folder / 'a.json'} ===\n\nFormat: firstagenda-item")
+    errors = result.stderr.splitlines()
+    assert len(errors) == 3, errors
+    assert errors[0].startswith(f"casesummary: error: {folder / 'b.xml'}: XML with root element")
+    assert errors[1].startswith(f"casesummary: error: {folder / 'c.json'}: ")
+    assert errors[2] == "casesummary: error: 2 of 3 inputs could not be read"
+
+
+def test_when_no_input_can_be_read_each_is_named(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    for path in (first, second):
+        path.write_text('{"status": "ok"}', encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "casesummary", "parse", str(first), str(second)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stdout == ""
+    errors = result.stderr.splitlines()
+    assert [e.split(": ", 2)[1] for e in errors] == ["error", "error"]
+    assert str(first) in errors[0]
+    assert str(second) in errors[1]
+
+
+def test_stdin_is_named_in_its_error() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "casesummary", "parse", "-"],
+        input=b'{"status": "ok"}', capture_output=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.decode().startswith("casesummary: error: <stdin>: ")

@@ -341,6 +341,23 @@ def test_several_files_and_a_directory(
     assert f"\n=== {folder / 'b.json'} ===\n" in out
 
 
+def test_an_unreadable_file_among_several_is_named_and_the_rest_summarised(
+    capsys: pytest.CaptureFixture[str], odense: Path, meeting: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    shutil.copy(meeting, folder / "2026-05-18_oekonomiudvalget.json")
+    (folder / "results").mkdir()
+    (folder / "results" / "1234.json").write_text('{"status": "ok"}', encoding="utf-8")
+    code, out, err = run(capsys, "summarize", folder, "--json", "--backend", "baseline")
+    assert code == 2
+    assert len(json.loads(out)) == 24  # the meeting's items, summarised or skipped
+    lines = err.splitlines()
+    assert any(line.startswith(f"casesummary: error: {folder / 'results' / '1234.json'}: ")
+               for line in lines)  # fmt: skip
+    assert lines[-1] == "casesummary: error: 1 of 2 inputs could not be read"
+
+
 def test_item_needs_a_single_file(
     capsys: pytest.CaptureFixture[str], odense: Path, meeting: Path
 ) -> None:

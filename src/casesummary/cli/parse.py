@@ -6,7 +6,7 @@ import json
 
 import click
 
-from casesummary.cli._inputs import load_inputs
+from casesummary.cli._inputs import reading
 from casesummary.item import AgendaItem
 
 
@@ -31,20 +31,22 @@ def command(
     a portal address: https://HOST/vis?id=MEETING[&punktid=ITEM]. Several inputs print their
     items in the order given.
     """
-    inputs = load_inputs(files, municipality=municipality, format=format_name)
-    if as_json:
-        payload = [item.model_dump(mode="json") for i in inputs for item in i.items]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-        return
-    how = "forced" if format_name else "detected"
-    blocks = []
-    for loaded in inputs:
-        count = f"{len(loaded.items)} item" + ("" if len(loaded.items) == 1 else "s")
-        text = f"Format: {loaded.format} ({how}), {count}\n\n" + "\n\n".join(
-            _describe(item) for item in loaded.items
-        )
-        blocks.append(f"=== {loaded.name} ===\n\n{text}" if len(inputs) > 1 else text)
-    click.echo("\n\n".join(blocks))
+    with reading(files, municipality=municipality, format=format_name) as loaded_inputs:
+        inputs = loaded_inputs.inputs
+        if as_json:
+            payload = [item.model_dump(mode="json") for i in inputs for item in i.items]
+            click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        how = "forced" if format_name else "detected"
+        blocks = []
+        several = loaded_inputs.several
+        for loaded in inputs:
+            count = f"{len(loaded.items)} item" + ("" if len(loaded.items) == 1 else "s")
+            text = f"Format: {loaded.format} ({how}), {count}\n\n" + "\n\n".join(
+                _describe(item) for item in loaded.items
+            )
+            blocks.append(f"=== {loaded.name} ===\n\n{text}" if several else text)
+        click.echo("\n\n".join(blocks))
 
 
 def _describe(item: AgendaItem) -> str:

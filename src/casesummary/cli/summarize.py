@@ -13,7 +13,7 @@ import click
 from casesummary._progress import Progress
 from casesummary.backends.spec import FALLBACK_NOTICE
 from casesummary.cli._evidence import format_evidence
-from casesummary.cli._inputs import load_inputs
+from casesummary.cli._inputs import reading
 from casesummary.cli._options import prompt_and_taxonomy
 from casesummary.exceptions import BackendError, NothingToSummarize
 from casesummary.grounding import GROUNDING_LEVELS, GroundingLevel
@@ -95,72 +95,73 @@ def command(
         raise click.UsageError("--json and --jsonl exclude each other")
     if item_number is not None and len(files) != 1:
         raise click.UsageError("--item needs exactly one FILE")
-    inputs = load_inputs(files)
-    several = len(inputs) > 1
-    items = [(loaded.name, item) for loaded in inputs for item in loaded.items]
-    if item_number is not None:
-        items = [(inputs[0].name, item) for item in _select(inputs[0].items, item_number)]
-    if not items:
-        raise click.UsageError(f"{', '.join(files)}: no agenda items found")
-    with Summarizer(
-        backend_spec,
-        prompt=prompt_spec,
-        taxonomy=taxonomy_file,
-        grounding=grounding,
-        max_input_tokens=max_input_tokens,
-    ) as summarizer:
-        if show_evidence and not summarizer.prompt.evidence:
-            raise click.UsageError(
-                f"--evidence needs a prompt that asks for quotes; {summarizer.prompt.spec} "
-                "does not (try --prompt summary@2)"
-            )
-        if summarizer.fell_back:
-            click.echo(FALLBACK_NOTICE, err=True)
-        if len(items) == 1 and not as_jsonl:
-            item = items[0][1]
-            _check_single(item)
-            with Progress(1, desc="summarize", unit="item", enabled=not quiet) as progress:
-                result = summarizer.summarize(item)
-                progress.update()
-            if as_json:
-                click.echo(_json(result.model_dump(mode="json")))
-            else:
-                click.echo(_with_evidence(result, show_evidence))
-            return
-        todo = [(name, item) for name, item in items if item.is_open and item.has_text]
-        if as_jsonl:
-            for name, item in items:
-                if not (item.is_open and item.has_text):
-                    _print_line(_entry(item, None, name if several else None))
+    with reading(files) as loaded:
+        inputs = loaded.inputs
+        several = loaded.several
+        items = [(loaded.name, item) for loaded in inputs for item in loaded.items]
+        if item_number is not None:
+            items = [(inputs[0].name, item) for item in _select(inputs[0].items, item_number)]
+        if not items:
+            raise click.UsageError(f"{', '.join(files)}: no agenda items found")
+        with Summarizer(
+            backend_spec,
+            prompt=prompt_spec,
+            taxonomy=taxonomy_file,
+            grounding=grounding,
+            max_input_tokens=max_input_tokens,
+        ) as summarizer:
+            if show_evidence and not summarizer.prompt.evidence:
+                raise click.UsageError(
+                    f"--evidence needs a prompt that asks for quotes; {summarizer.prompt.spec} "
+                    "does not (try --prompt summary@2)"
+                )
+            if summarizer.fell_back:
+                click.echo(FALLBACK_NOTICE, err=True)
+            if len(items) == 1 and not as_jsonl:
+                item = items[0][1]
+                _check_single(item)
+                with Progress(1, desc="summarize", unit="item", enabled=not quiet) as progress:
+                    result = summarizer.summarize(item)
+                    progress.update()
+                if as_json:
+                    click.echo(_json(result.model_dump(mode="json")))
+                else:
+                    click.echo(_with_evidence(result, show_evidence))
+                return
+            todo = [(name, item) for name, item in items if item.is_open and item.has_text]
+            if as_jsonl:
+                for name, item in items:
+                    if not (item.is_open and item.has_text):
+                        _print_line(_entry(item, None, name if several else None))
 
-        def stream(position: int, outcome: CaseSummary | SummaryFailure) -> None:
-            name, item = todo[position]
-            _print_line(_entry(item, outcome, name if several else None))
+            def stream(position: int, outcome: CaseSummary | SummaryFailure) -> None:
+                name, item = todo[position]
+                _print_line(_entry(item, outcome, name if several else None))
 
-        with Progress(len(todo), desc="summarize", unit="item", enabled=not quiet) as progress:
-            results = summarizer.summarize_many(
-                [item for _, item in todo],
-                concurrency=concurrency,
-                on_result=_counted(progress, stream if as_jsonl else None),
+            with Progress(len(todo), desc="summarize", unit="item", enabled=not quiet) as progress:
+                results = summarizer.summarize_many(
+                    [item for _, item in todo],
+                    concurrency=concurrency,
+                    on_result=_counted(progress, stream if as_jsonl else None),
+                )
+        outcomes: dict[int, CaseSummary | SummaryFailure] = {
+            id(item): r for (_, item), r in zip(todo, results, strict=True)
+        }
+        entries = [_entry(i, outcomes.get(id(i)), name if several else None) for name, i in items]
+        if as_json:
+            click.echo(_json(entries))
+        elif not as_jsonl:
+            click.echo(_many_text(items, outcomes, several=several, show_evidence=show_evidence))
+        failed = [e for e in entries if e["status"] == "failed"]
+        for entry in failed:
+            where = f"{entry['file']}: " if several else ""
+            click.echo(
+                f"casesummary: error: {where}item {entry['number'] or '?'} ({entry['title']}): "
+                f"{entry['error_type']}: {entry['message']}",
+                err=True,
             )
-    outcomes: dict[int, CaseSummary | SummaryFailure] = {
-        id(item): r for (_, item), r in zip(todo, results, strict=True)
-    }
-    entries = [_entry(i, outcomes.get(id(i)), name if several else None) for name, i in items]
-    if as_json:
-        click.echo(_json(entries))
-    elif not as_jsonl:
-        click.echo(_many_text(items, outcomes, several=several, show_evidence=show_evidence))
-    failed = [e for e in entries if e["status"] == "failed"]
-    for entry in failed:
-        where = f"{entry['file']}: " if several else ""
-        click.echo(
-            f"casesummary: error: {where}item {entry['number'] or '?'} ({entry['title']}): "
-            f"{entry['error_type']}: {entry['message']}",
-            err=True,
-        )
-    if failed:
-        raise BackendError(f"{len(failed)} of {len(todo)} items could not be summarised")
+        if failed:
+            raise BackendError(f"{len(failed)} of {len(todo)} items could not be summarised")
 
 
 def _counted(

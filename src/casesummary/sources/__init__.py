@@ -88,14 +88,19 @@ def load_items(
 
 
 def parse_source(
-    source: Source, *, municipality: str | None = None, format: str | None = None
+    source: Source,
+    *,
+    municipality: str | None = None,
+    format: str | None = None,
+    name: str | None = None,
 ) -> Parsed:
-    """Like `load_items`, and says which format read the source."""
+    """Like `load_items`, and says which format read the source; `name` is what messages call
+    a source given as bytes (the CLI's "<stdin>")."""
     data: Decoded
     if isinstance(source, str) and is_url(source):
         origin, data = load_address(source)
     else:
-        origin, data = decode(source)
+        origin, data = decode(source, name=name)
     if format is not None:
         name, module = _forced(format, origin)
         return Parsed(name, _run(module, name, data, origin, municipality))

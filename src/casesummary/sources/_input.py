@@ -83,14 +83,15 @@ def origin_name(source: object) -> str:
     return "<bytes>" if isinstance(source, bytes | bytearray) else "<string>"
 
 
-def decode(source: object) -> tuple[str, Decoded]:
-    """(origin for messages, the decoded input)."""
+def decode(source: object, *, name: str | None = None) -> tuple[str, Decoded]:
+    """(origin for messages, the decoded input); `name` names bytes in messages (stdin)."""
     if isinstance(source, dict):
         return "<dict>", source
     if isinstance(source, Path):
         return str(source), _from_bytes(_read(source), str(source))
     if isinstance(source, bytes | bytearray):
-        return "<bytes>", _from_bytes(bytes(source), "<bytes>")
+        origin = name or "<bytes>"
+        return origin, _from_bytes(bytes(source), origin)
     if isinstance(source, str):
         if looks_like_path(source):
             return source, _from_bytes(_read(Path(source), source), source)
