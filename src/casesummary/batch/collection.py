@@ -251,31 +251,18 @@ class _Job:
         """Write the round's outcomes file; how many requests go on to a follow-up."""
         outputs = self._lines(part, rnd, "output")
         errors = self._lines(part, rnd, "errors")
+        manifest = _LineIndex(self.path(part, "items.jsonl"))
         try:
-            return self._evaluate(part, rnd, outputs, errors)
+            return self._evaluate(part, rnd, outputs, errors, manifest)
         finally:
             outputs.close()
             errors.close()
-
-    def _evaluate(self, part: Part, rnd: Round, outputs: _LineIndex, errors: _LineIndex) -> int:
-        carried = self._carried(part, rnd)
-        items = self._items(part)
-        manifest = _LineIndex(self.path(part, "items.jsonl"))
-        try:
-            return self._evaluate_with(part, rnd, outputs, errors, carried, items, manifest)
-        finally:
             manifest.close()
 
-    def _evaluate_with(
-        self,
-        part: Part,
-        rnd: Round,
-        outputs: _LineIndex,
-        errors: _LineIndex,
-        carried: Mapping[str, tuple[Usage, int]],
-        items: Mapping[str, tuple[str, str]],
-        manifest: _LineIndex,
+    def _evaluate(
+        self, part: Part, rnd: Round, outputs: _LineIndex, errors: _LineIndex, manifest: _LineIndex
     ) -> int:
+        carried = self._carried(part, rnd)
         last_round = rnd.round >= self.state.max_rounds
         latency = float(max(0, (rnd.finished_at or 0) - (rnd.created_at or 0)))
         followups = 0
@@ -285,8 +272,10 @@ class _Job:
             for row in read_jsonl(self.directory / rnd.file):
                 request_id = str(row.get("custom_id"))
                 usage, attempts = carried.get(request_id, (Usage(), 0))
-                fingerprint, title = items.get(request_id, ("", request_id))
-                item = _stored_item(manifest, request_id)
+                entry = manifest.get(request_id) or {}
+                fingerprint = str(entry.get("fingerprint", ""))
+                title = str(entry.get("title", request_id))
+                item = _stored_item(entry, request_id, manifest.path)
                 outcome = self._outcome(rnd, outputs.get(request_id), errors.get(request_id), item)
                 outcome["custom_id"] = request_id
                 used = usage + outcome.pop("usage", Usage())
@@ -628,16 +617,16 @@ class _LineIndex:
             self._handle.close()
 
 
-def _stored_item(manifest: _LineIndex, request_id: str) -> AgendaItem | None:
-    """The item a part's manifest keeps for a request (None in a manifest without items)."""
-    stored = (manifest.get(request_id) or {}).get("item")
+def _stored_item(entry: Mapping[str, Any], request_id: str, path: Path) -> AgendaItem | None:
+    """The item a part's manifest entry keeps (None in a manifest written without items)."""
+    stored = entry.get("item")
     if stored is None:
         return None
     try:
         return AgendaItem.model_validate(stored)
     except ValidationError as exc:
         raise InvalidBatchState(
-            f"the item of request {request_id} is damaged: {first_error(exc)}", path=manifest.path
+            f"the item of request {request_id} is damaged: {first_error(exc)}", path=path
         ) from None
 
 
