@@ -330,3 +330,8 @@ def first_error(exc: ValidationError) -> str:
     first = exc.errors()[0]
     where = ".".join(str(part) for part in first["loc"])
     return f"{where}: {first['msg']}" if where else str(first["msg"])
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line (its white space folded); its type's name if empty."""
+    return " ".join(str(exc).split()) or type(exc).__name__

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from casesummary._files import remove_temporaries, write_atomic
-from casesummary.exceptions import CaseSummaryError, UserError
+from casesummary.exceptions import CaseSummaryError, UserError, one_line
 from casesummary.portal.client import PortalClient
 from casesummary.portal.mirror import FetchedMeeting, FetchProgress, FetchReport, fetch
 from casesummary.portal.urls import is_portal_id, item_page
@@ -260,7 +260,7 @@ class _Plan:
                     meeting_id=meeting.meeting_id,
                     file=meeting.file,
                     error_type=type(exc).__name__,
-                    message=" ".join(str(exc).split()) or type(exc).__name__,
+                    message=one_line(exc),
                 )
             )
             return []

@@ -45,6 +45,7 @@ from casesummary.exceptions import (
     OutputValidationError,
     RetriesExhausted,
     UserError,
+    one_line,
 )
 from casesummary.grounding import GROUNDING_LEVELS, GroundingLevel
 from casesummary.input_fit import check_usage, fit_request, refit_request
@@ -548,7 +549,7 @@ def failure(item: AgendaItem, error: BaseException, *, attempts: int = 0) -> Sum
         item_number=item.number,
         reason=failure_reason(error),
         error_type=type(error).__name__,
-        message=" ".join(str(error).split()) or type(error).__name__,
+        message=one_line(error),
         attempts=attempts,
     )
 

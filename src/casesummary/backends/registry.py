@@ -21,7 +21,7 @@ from casesummary.backends.spec import (
     BackendSpec,
     parse_spec,
 )
-from casesummary.exceptions import CaseSummaryError, InvalidBackendSpec
+from casesummary.exceptions import CaseSummaryError, InvalidBackendSpec, one_line
 
 __all__ = [
     "BUILTIN",
@@ -79,7 +79,7 @@ def _call(spec: BackendSpec, factory: Callable[[Any], Any], argument: object) ->
     except CaseSummaryError:
         raise
     except Exception as exc:  # a third-party factory's bug must not escape untyped
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reason = one_line(exc)
         raise InvalidBackendSpec(spec.text, f"the backend factory failed: {reason}") from exc
 
 
@@ -115,7 +115,7 @@ def _load_entry_point(spec: BackendSpec, entry: Any) -> Callable[[str], Any]:
     try:
         factory = entry.load()
     except Exception as exc:  # any import failure in a plugin becomes a typed error
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reason = one_line(exc)
         raise InvalidBackendSpec(
             spec.text, f"the plugin {entry.value!r} cannot be loaded ({reason})"
         ) from exc

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casesummary.backends.base import Backend, BackendRequest, BackendResponse, BaseBackend
-from casesummary.exceptions import InvalidRunDirectory, ReplayMissError
+from casesummary.exceptions import InvalidRunDirectory, ReplayMissError, one_line
 from casesummary.redact import mask_cpr
 from casesummary.result import Usage
 
@@ -134,7 +134,7 @@ def read_recording(path: Path) -> BackendResponse:
             extractive=bool(stored.get("extractive", False)),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reason = one_line(exc)
         raise InvalidRunDirectory(f"unreadable recording ({reason})", path=path) from None
 
 

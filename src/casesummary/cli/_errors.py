@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from casesummary.exceptions import CaseSummaryError, UserError
+from casesummary.exceptions import CaseSummaryError, UserError, one_line
 
 
 def run_guarded(cli: click.Group, argv: list[str], *, debug: bool = False) -> int:
@@ -14,17 +14,17 @@ def run_guarded(cli: click.Group, argv: list[str], *, debug: bool = False) -> in
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.Abort as exc:
-        hint = _one_line(exc) if str(exc) else ""  # a command may say how to carry on
+        hint = one_line(exc) if str(exc) else ""  # a command may say how to carry on
         click.echo(f"casesummary: aborted{f': {hint}' if hint else ''}", err=True)
         return 130
     except click.ClickException as exc:
         click.echo(f"casesummary: error: {exc.format_message()}", err=True)
         return exc.exit_code
     except UserError as exc:
-        click.echo(f"casesummary: error: {_one_line(exc)}", err=True)
+        click.echo(f"casesummary: error: {one_line(exc)}", err=True)
         return 2
     except CaseSummaryError as exc:
-        click.echo(f"casesummary: error: {type(exc).__name__}: {_one_line(exc)}", err=True)
+        click.echo(f"casesummary: error: {type(exc).__name__}: {one_line(exc)}", err=True)
         return 1
     except KeyboardInterrupt:
         click.echo("casesummary: interrupted", err=True)
@@ -33,16 +33,12 @@ def run_guarded(cli: click.Group, argv: list[str], *, debug: bool = False) -> in
         if debug:
             raise
         click.echo(
-            f"casesummary: internal error: {type(exc).__name__}: {_one_line(exc)} "
+            f"casesummary: internal error: {type(exc).__name__}: {one_line(exc)} "
             "(set CASESUMMARY_DEBUG=1 for a traceback, and please report it)",
             err=True,
         )
         return 1
     return code if isinstance(code, int) else 0
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def fail(message: str) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from casesummary.exceptions import UserError
+from casesummary.exceptions import UserError, one_line
 from casesummary.item import AgendaItem
 from casesummary.sources import parse_source
 
@@ -121,4 +121,4 @@ def reading(
 
 def _say(problems: Sequence[UserError]) -> None:
     for problem in problems:
-        click.echo(f"casesummary: error: {' '.join(str(problem).split())}", err=True)
+        click.echo(f"casesummary: error: {one_line(problem)}", err=True)

@@ -45,7 +45,7 @@ from casesummary.eval.rundir import (
     read_records,
     write_text,
 )
-from casesummary.exceptions import InvalidRunDirectory, NothingToSummarize
+from casesummary.exceptions import InvalidRunDirectory, NothingToSummarize, one_line
 from casesummary.result import PromptResult, failure_reason
 from casesummary.summarizer import BackendArg, Summarizer, Trace, run_in_new_loop
 
@@ -440,7 +440,7 @@ def _cost(trace: Trace) -> dict[str, Any]:
 
 
 def _failure(exc: BaseException) -> dict[str, Any]:
-    message = " ".join(str(exc).split()) or type(exc).__name__
+    message = one_line(exc)
     return {
         "status": "failed",
         "reason": failure_reason(exc),

@@ -40,6 +40,7 @@ from casesummary.exceptions import (
     PortalHTTPError,
     PortalResponseError,
     first_error,
+    one_line,
 )
 from casesummary.portal.models import CommitteeList, MeetingDocument
 from casesummary.portal.urls import (
@@ -317,7 +318,7 @@ class PortalClient:
             message = f"sent a body that cannot be decoded ({exc})"
             raise PortalResponseError(message, url=shown) from None
         except httpx2.TransportError as exc:
-            reason = " ".join(str(exc).split()) or type(exc).__name__
+            reason = one_line(exc)
             raise PortalConnectionError(f"no answer ({reason})", url=shown) from None
 
     @contextmanager

@@ -34,7 +34,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from casesummary._files import remove_temporaries, write_atomic
-from casesummary.exceptions import UserError
+from casesummary.exceptions import UserError, one_line
 from casesummary.portal.client import PortalClient
 from casesummary.portal.known import municipality_of, resolve_portal
 from casesummary.portal.models import CommitteeList, ListedMeeting, MeetingDocument
@@ -345,7 +345,7 @@ def _failed(meeting: ListedMeeting, error: BaseException, file: str | None) -> F
         status="failed",
         file=file,
         error_type=type(error).__name__,
-        message=" ".join(str(error).split()) or type(error).__name__,
+        message=one_line(error),
     )
 
 
